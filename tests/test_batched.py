@@ -1,0 +1,135 @@
+"""The batched trainer must equal training each model alone (same start, same data)."""
+import pytest
+import torch
+import torch.nn as nn
+
+import utils
+
+
+def one_model(sizes, act=nn.ReLU):
+    layers = []
+    for j, (i, o) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(i, o))
+        if j < len(sizes) - 2:
+            layers.append(act())
+    return nn.Sequential(*layers)
+
+
+def train_alone(model, X, y, loss_fn, lr, epochs, opt="sgd", weight_decay=0.0, order=None, batch_size=None, l1=0.0):
+    cls = torch.optim.SGD if opt == "sgd" else torch.optim.Adam
+    optim = cls(model.parameters(), lr=lr, weight_decay=weight_decay)
+    n_w = sum(p.numel() for name, p in model.named_parameters() if "bias" not in name)
+    for e in range(epochs):
+        batches = [slice(None)] if batch_size is None else [order[e][s:s + batch_size] for s in range(0, len(X), batch_size)]
+        for idx in batches:
+            loss = loss_fn(model(X[idx]), y[idx])
+            if l1:
+                loss = loss + l1 * sum(p.abs().sum() for name, p in model.named_parameters() if "bias" not in name) / n_w
+            optim.zero_grad()
+            loss.backward()
+            optim.step()
+    return loss_fn(model(X), y).item()
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    utils.seed_everything(0)
+
+
+def test_bce_per_model_learning_rates_match_one_at_a_time():
+    X, labels = utils.make_qwerties([[1, 1], [4, 1]], 30, 1.0)
+    y = labels.float()[:, None]
+    lrs = [0.001, 0.01, 0.05, 0.1]
+    models = [one_model([2, 3, 1]) for _ in lrs]
+    net = utils.BatchedMLP.from_modules(models)
+    utils.train_batched(net, X, y, loss="bce", lr=lrs, epochs=200)
+    batched = [nn.functional.binary_cross_entropy_with_logits(net.to_module(k)(X), y).item() for k in range(len(lrs))]
+    alone = [train_alone(m, X, y, nn.BCEWithLogitsLoss(), lr, 200) for m, lr in zip(models, lrs)]
+    assert batched == pytest.approx(alone, abs=1e-5)
+
+
+def test_regression_with_one_data_set_per_model():
+    xs, ys = zip(*(utils.make_linear_regression(20, slope=s) for s in (-2.0, 0.0, 2.0)))
+    X, Y = torch.stack(xs), torch.stack(ys)
+    models = [one_model([1, 1, 1]) for _ in range(3)]
+    net = utils.BatchedMLP.from_modules(models)
+    rec = utils.train_batched(net, X, Y, loss="mse", lr=0.05, epochs=100)
+    alone = [train_alone(m, x, y, nn.MSELoss(), 0.05, 100) for m, x, y in zip(models, xs, ys)]
+    final = [nn.functional.mse_loss(net.to_module(k)(xs[k]), ys[k]).item() for k in range(3)]
+    assert final == pytest.approx(alone, abs=1e-5)
+    assert rec["train_loss"].shape == (100, 3)
+
+
+def test_padded_widths_adam_and_weight_decay_match():
+    X, y, _ = utils.load_iris()
+    widths = [1, 5, 16]
+    models = [one_model([4, w, 3]) for w in widths]
+    net = utils.BatchedMLP.from_modules(models)
+    assert net.sizes == [4, 16, 3]
+    assert net.n_parameters().tolist() == [utils.count_parameters(m) for m in models]
+    utils.train_batched(net, X, y, loss="ce", lr=0.01, epochs=60, optimizer="adam", weight_decay=0.01)
+    alone = [train_alone(m, X, y, nn.CrossEntropyLoss(), 0.01, 60, opt="adam", weight_decay=0.01) for m in models]
+    final = [nn.functional.cross_entropy(net.to_module(k)(X), y).item() for k in range(3)]
+    assert final == pytest.approx(alone, abs=1e-5)
+    # padding stays exactly zero
+    assert net.params[0][0, :, 1:].abs().max() == 0
+
+
+def test_minibatches_and_l1_match():
+    X, y, _ = utils.load_iris()
+    g = torch.Generator().manual_seed(3)
+    epochs, bs = 5, 16
+    # reproduce the batched trainer's shuffles: one randperm per epoch from the same generator
+    gen = torch.Generator().manual_seed(3)
+    orders = [torch.randperm(len(X), generator=gen) for _ in range(epochs)]
+    models = [one_model([4, 8, 3]) for _ in range(2)]
+    net = utils.BatchedMLP.from_modules(models)
+    utils.train_batched(net, X, y, loss="ce", lr=0.05, epochs=epochs, batch_size=bs, l1=[0.0, 0.5], generator=g)
+    for m, l in zip(models, (0.0, 0.5)):
+        train_alone(m, X, y, nn.CrossEntropyLoss(), 0.05, epochs, order=orders, batch_size=bs, l1=l)
+    final = [nn.functional.cross_entropy(net.to_module(k)(X), y).item() for k in range(2)]
+    # compare full-data losses of the weights each route ended with
+    final_alone = [nn.functional.cross_entropy(m(X), y).item() for m in models]
+    assert final == pytest.approx(final_alone, abs=1e-5)
+
+
+def test_dropout_zero_rate_is_no_op_and_full_rate_blocks_signal():
+    net = utils.BatchedMLP(2, [2, 8, 1], dropout=[0.0, 1.0])
+    X = torch.randn(50, 2)
+    a, b = net.forward(X, train=True), net.forward(X, train=False)
+    assert torch.equal(a[0], b[0])
+    # rate 1: every hidden unit dropped, output is the output bias alone
+    assert torch.allclose(a[1], net.params[-1][1].expand(50, 1))
+
+
+def test_eval_outputs_match_to_module():
+    net = utils.BatchedMLP(3, [4, 6, 5, 3], activation="tanh")
+    X = torch.randn(10, 4)
+    out = net.forward(X)
+    for k in range(3):
+        assert torch.allclose(out[k], net.to_module(k)(X), atol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(n_models=0, sizes=[2, 1]), "n_models"),
+    (dict(n_models=2, sizes=[2]), "sizes"),
+    (dict(n_models=2, sizes=[2, 3, 1], activation="gelu"), "activation"),
+    (dict(n_models=2, sizes=[2, 3, 1], dropout=[0.1, 0.2, 0.3]), "dropout"),
+    (dict(n_models=2, sizes=[2, 3, 1], hidden_widths=[[4], [1]]), "hidden_widths"),
+])
+def test_constructor_rejects_bad_input(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        utils.BatchedMLP(**kwargs)
+
+
+def test_train_rejects_bad_input():
+    net = utils.BatchedMLP(2, [2, 3, 1])
+    X = torch.randn(10, 2)
+    with pytest.raises(ValueError, match="loss"):
+        utils.train_batched(net, X, torch.zeros(10), loss="hinge", lr=0.1, epochs=1)
+    with pytest.raises(ValueError, match="lr"):
+        utils.train_batched(net, X, torch.zeros(10), loss="bce", lr=[0.1, 0.2, 0.3], epochs=1)
+    with pytest.raises(ValueError, match="y must have shape"):
+        utils.train_batched(net, X, torch.zeros(9), loss="bce", lr=0.1, epochs=1)
+    with pytest.raises(ValueError, match="X must be"):
+        net.forward(torch.randn(10, 3))

@@ -1,0 +1,61 @@
+"""Input checks shared by the course's helpers.
+
+Every check raises at once with a message that names the argument, shows what
+was given and says what is accepted (the scikit-learn way).
+"""
+import numbers
+
+import numpy as np
+import torch
+
+
+def check_int(name, value, minimum=None):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__}).")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}.")
+    return int(value)
+
+
+def check_number(name, value, minimum=None, maximum=None, inclusive=(True, True)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__}).")
+    lo_ok = minimum is None or (value >= minimum if inclusive[0] else value > minimum)
+    hi_ok = maximum is None or (value <= maximum if inclusive[1] else value < maximum)
+    if not (lo_ok and hi_ok):
+        lo = "-inf" if minimum is None else minimum
+        hi = "inf" if maximum is None else maximum
+        brackets = ("[" if inclusive[0] else "(") + f"{lo}, {hi}" + ("]" if inclusive[1] else ")")
+        raise ValueError(f"{name} must lie in {brackets}, got {value}.")
+    return float(value)
+
+
+def check_choice(name, value, choices):
+    if value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {options}; got {value!r}.")
+    return value
+
+
+def as_tensor(name, value, dtype=torch.float32, ndim=None):
+    """Convert arrays/lists to a tensor of `dtype`, checking the number of dimensions."""
+    if isinstance(value, torch.Tensor):
+        t = value.to(dtype)
+    elif isinstance(value, (np.ndarray, list, tuple)):
+        t = torch.as_tensor(np.asarray(value), dtype=dtype)
+    else:
+        raise TypeError(f"{name} must be a torch.Tensor, NumPy array or list, got {type(value).__name__}.")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if t.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be {want}, got shape {tuple(t.shape)} ({t.ndim}-D).")
+    return t
+
+
+def check_same_length(names, *arrays):
+    lengths = [len(a) for a in arrays]
+    if len(set(lengths)) > 1:
+        pairs = ", ".join(f"{n} has {l}" for n, l in zip(names, lengths))
+        raise ValueError(f"{' and '.join(names)} must have the same number of rows; {pairs}.")
+    return lengths[0]

@@ -1,0 +1,129 @@
+"""The course's data sets and the ways we split and batch them.
+
+All generators return float32 tensors, so they go straight into a model.
+Pass `generator` (a torch.Generator) to draw from a private random stream;
+otherwise torch's global stream, seeded by `seed_everything`, is used.
+"""
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+from ._checks import as_tensor, check_int, check_number, check_same_length
+
+
+def make_qwerties(centers, n_per_cloud=100, spread=1.0, generator=None):
+    """k Gaussian clouds ("qwerties") in 2-D.
+
+    centers: k points, e.g. [[1, 1], [5, 1]]; n_per_cloud: points per cloud;
+    spread: standard deviation of each cloud (one number, or one per cloud).
+    Returns X [k*n, 2] float32 and labels [k*n] int64 (0..k-1, cloud by cloud).
+    """
+    c = as_tensor("centers", centers, ndim=2)
+    if c.shape[1] != 2 or c.shape[0] < 1:
+        raise ValueError(f"centers must have shape (k, 2) with k >= 1, got {tuple(c.shape)}.")
+    n = check_int("n_per_cloud", n_per_cloud, minimum=1)
+    k = c.shape[0]
+    s = torch.as_tensor(spread, dtype=torch.float32).reshape(-1)
+    if s.numel() not in (1, k):
+        raise ValueError(f"spread must be one number or one per cloud ({k}); got {s.numel()} values.")
+    if (s < 0).any():
+        raise ValueError(f"spread must be >= 0, got {s.tolist()}.")
+    s = s.expand(k)
+    noise = torch.randn(k, n, 2, generator=generator)
+    X = (c[:, None, :] + s[:, None, None] * noise).reshape(k * n, 2)
+    y = torch.arange(k).repeat_interleave(n)
+    return X, y
+
+
+def make_linear_regression(n=50, slope=1.0, noise=1.0, intercept=0.0, generator=None):
+    """Noisy line: x ~ N(0, 1), y = slope*x + intercept + noise*N(0, 1). Returns x, y as [n, 1]."""
+    n = check_int("n", n, minimum=2)
+    check_number("slope", slope)
+    check_number("noise", noise, minimum=0)
+    check_number("intercept", intercept)
+    x = torch.randn(n, 1, generator=generator)
+    y = slope * x + intercept + noise * torch.randn(n, 1, generator=generator)
+    return x, y
+
+
+def make_rings(n_per_class=200, radii=(1.0, 3.0), noise=0.5, generator=None):
+    """Two concentric rings, one per class: no straight line separates them.
+
+    Returns X [2n, 2] float32 and labels [2n] float32 (0 inner ring, 1 outer ring).
+    """
+    n = check_int("n_per_class", n_per_class, minimum=1)
+    if len(radii) != 2:
+        raise ValueError(f"radii must hold two radii (inner, outer), got {radii!r}.")
+    check_number("noise", noise, minimum=0)
+    parts = []
+    for r in radii:
+        check_number("radii", r, minimum=0)
+        angle = 2 * np.pi * torch.rand(n, generator=generator)
+        rr = r + noise * torch.randn(n, generator=generator)
+        parts.append(torch.stack([rr * torch.cos(angle), rr * torch.sin(angle)], dim=1))
+    X = torch.cat(parts)
+    y = torch.cat([torch.zeros(n), torch.ones(n)])
+    return X, y
+
+
+def load_iris():
+    """Iris from scikit-learn's bundled copy (no download).
+
+    Returns X [150, 4] float32 (sepal length/width, petal length/width, cm),
+    labels [150] int64 (0 setosa, 1 versicolor, 2 virginica, in file order) and
+    the feature names.
+    """
+    from sklearn.datasets import load_iris as _load
+
+    bunch = _load()
+    X = torch.tensor(bunch.data, dtype=torch.float32)
+    y = torch.tensor(bunch.target, dtype=torch.int64)
+    return X, y, list(bunch.feature_names)
+
+
+def split_data(X, y, proportions=(0.8, 0.2), shuffle=True, stratify=False, generator=None):
+    """Split (X, y) into 2 or 3 parts (train/test or train/dev/test) by proportions.
+
+    proportions must add up to 1. stratify=True keeps each class's share the same
+    in every part (y must hold class labels). Returns a list of (X_part, y_part).
+    """
+    n = check_same_length(("X", "y"), X, y)
+    props = [float(p) for p in proportions]
+    if len(props) not in (2, 3):
+        raise ValueError(f"proportions must have 2 (train, test) or 3 (train, dev, test) values, got {len(props)}.")
+    if any(p <= 0 for p in props):
+        raise ValueError(f"proportions must all be > 0, got {props}.")
+    if abs(sum(props) - 1) > 1e-6:
+        raise ValueError(f"proportions must add up to 1, got {props} (sum {sum(props):.4g}).")
+
+    def cut(idx):
+        # sizes by rounding the cumulative share, so parts always cover every row once
+        bounds = np.round(np.cumsum([0] + props) * len(idx)).astype(int)
+        return [idx[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+
+    order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
+    if stratify:
+        labels = torch.as_tensor(y)[order]
+        parts = [[] for _ in props]
+        for cls in torch.unique(labels):
+            members = order[labels == cls]
+            for i, piece in enumerate(cut(members)):
+                parts[i].append(piece)
+        index_parts = [torch.cat(p) for p in parts]
+        if shuffle:  # classes were taken one after another: mix them again
+            index_parts = [p[torch.randperm(len(p), generator=generator)] for p in index_parts]
+    else:
+        index_parts = cut(order)
+    for name, p in zip(("train", "dev", "test") if len(props) == 3 else ("train", "test"), index_parts):
+        if len(p) == 0:
+            raise ValueError(f"the {name} part would be empty: {n} rows with proportions {props}; use more data.")
+    return [(X[p], y[p]) for p in index_parts]
+
+
+def make_loader(X, y, batch_size=None, shuffle=True, drop_last=False):
+    """A DataLoader over (X, y); batch_size=None puts every row in one batch."""
+    n = check_same_length(("X", "y"), X, y)
+    bs = n if batch_size is None else check_int("batch_size", batch_size, minimum=1)
+    if bs > n:
+        raise ValueError(f"batch_size ({bs}) is larger than the data ({n} rows); pass at most {n}.")
+    return DataLoader(TensorDataset(X, y), batch_size=bs, shuffle=shuffle, drop_last=drop_last)

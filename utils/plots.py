@@ -1,0 +1,109 @@
+"""One figure style for the course, and the plots several lectures share."""
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+STYLE = {
+    "figure.figsize": (7, 4),
+    "figure.dpi": 80,
+    "savefig.dpi": 80,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "legend.frameon": False,
+    "image.cmap": "viridis",
+}
+
+
+def use_course_style():
+    """Apply the course's matplotlib style (PNG at 80 dpi, light grid, no top/right spines)."""
+    mpl.rcParams.update(STYLE)
+    try:  # inline backend in Jupyter: PNG, not SVG
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+        set_matplotlib_formats("png")
+    except Exception:  # pragma: no cover - outside IPython
+        pass
+
+
+def _np(x):
+    return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+
+
+def plot_history(history, ax=None, title=None):
+    """Loss (left) and accuracy (right) per epoch from a `fit`-style history dict."""
+    if not isinstance(history, dict) or "train_loss" not in history:
+        raise ValueError("history must be a dict with at least 'train_loss' (as returned by utils.fit).")
+    has_acc = any(v is not None for v in history.get("train_acc", [None]))
+    if ax is None:
+        _, ax = plt.subplots(1, 2 if has_acc else 1, figsize=(11 if has_acc else 6, 3.8))
+    axes = np.atleast_1d(ax)
+    axes[0].plot(history["train_loss"], label="train")
+    if "test_loss" in history:
+        axes[0].plot(history["test_loss"], label="test")
+    axes[0].set(xlabel="Epoch", ylabel="Loss", title="Loss")
+    axes[0].legend()
+    if has_acc and len(axes) > 1:
+        axes[1].plot(history["train_acc"], label="train")
+        if "test_acc" in history:
+            axes[1].plot(history["test_acc"], label="test")
+        axes[1].set(xlabel="Epoch", ylabel="Accuracy (%)", title="Accuracy", ylim=(0, 102))
+        axes[1].legend()
+    if title:
+        axes[0].figure.suptitle(title)
+    return axes
+
+
+def plot_classes(X, y, ax=None, title=None, labels=None):
+    """Scatter 2-D points coloured and marked by class."""
+    X, y = _np(X), _np(y).reshape(-1)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape (N, 2) to plot in 2-D, got {X.shape}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5))
+    markers = "osD^v<>"
+    for i, c in enumerate(np.unique(y)):
+        name = labels[i] if labels else f"class {int(c)}"
+        ax.scatter(*X[y == c].T, s=18, marker=markers[i % len(markers)], label=name, alpha=0.8)
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
+    ax.legend()
+    return ax
+
+
+def plot_decision_boundary(predict, X, y, ax=None, title=None, resolution=200):
+    """Shade the class a model predicts over the plane, with the data on top.
+
+    predict: function taking a float tensor [K, 2] and returning class labels [K].
+    """
+    Xn = _np(X)
+    pad = 0.5
+    (x0, y0), (x1, y1) = Xn.min(0) - pad, Xn.max(0) + pad
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    grid = torch.tensor(np.c_[gx.ravel(), gy.ravel()], dtype=torch.float32)
+    with torch.no_grad():
+        z = _np(predict(grid)).reshape(gx.shape)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5))
+    ax.contourf(gx, gy, z, alpha=0.25, levels=np.arange(z.max() + 2) - 0.5, cmap="coolwarm")
+    plot_classes(X, y, ax=ax, title=title)
+    return ax
+
+
+def plot_heatmap(values, x_values, y_values, ax=None, xlabel="", ylabel="", title=None, cbar_label=""):
+    """Heatmap of a two-parameter sweep: values[i, j] at (x_values[j], y_values[i])."""
+    v = _np(values)
+    if v.shape != (len(y_values), len(x_values)):
+        raise ValueError(f"values must have shape (len(y_values), len(x_values)) = "
+                         f"({len(y_values)}, {len(x_values)}), got {v.shape}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 4.5))
+    xv, yv = np.asarray(x_values, float), np.asarray(y_values, float)
+    mesh = ax.pcolormesh(xv, yv, v, shading="nearest")
+    cb = ax.figure.colorbar(mesh, ax=ax)
+    cb.set_label(cbar_label)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.grid(False)
+    return ax
