@@ -1,0 +1,94 @@
+"""Stamp, execute top to bottom and save notebooks with clean metadata.
+
+    python tools/execute.py ANN/DUDL_ANN_regression.ipynb [more.ipynb ...]
+    python tools/execute.py --all
+
+Each notebook runs in a fresh kernel in its own folder (as nbval and JupyterLab run
+it), with the repo on PYTHONPATH and torch on one thread. Outputs are kept; timing,
+widget state and other machine-specific metadata are dropped; cell tags are kept.
+"""
+import argparse
+import os
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+
+import stamp
+from coursemap import ROOT, load_map
+
+KEEP_CELL_META = ("tags", "jupyter", "collapsed", "cellView")
+
+
+def kernel_env():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="module://matplotlib_inline.backend_inline",
+               PYDEVD_DISABLE_FILE_VALIDATION="1", TQDM_DISABLE=env.get("TQDM_DISABLE", "1"))
+    return env
+
+
+def clean(nb):
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "language_info": {"name": "python", "pygments_lexer": "ipython3"},
+    }
+    for cell in nb.cells:
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEEP_CELL_META}
+        for out in cell.get("outputs", []):
+            out.get("metadata", {}).pop("needs_background", None)
+    return nb
+
+
+def run(nb, cwd, timeout=600):
+    """Execute nb in a fresh kernel; returns (nb, seconds, peak kernel memory in MiB or None)."""
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}},
+                            record_timing=False)
+    client.km = client.create_kernel_manager()
+    peak = None
+    t0 = time.perf_counter()
+    with client.setup_kernel(env=kernel_env(), cwd=str(cwd)):
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        try:
+            pid = client.km.provisioner.process.pid
+            for line in open(f"/proc/{pid}/status"):
+                if line.startswith("VmHWM:"):
+                    peak = int(line.split()[1]) / 1024
+        except Exception:
+            pass
+    return nb, time.perf_counter() - t0, peak
+
+
+def execute_file(path):
+    data, lectures = load_map()
+    rel = path.resolve().relative_to(ROOT).as_posix()
+    idx = next((i for i, lec in enumerate(lectures) if lec.path == rel), None)
+    if idx is None:
+        raise SystemExit(f"{rel} is not in course.yml; add it there first.")
+    nb = nbformat.read(path, as_version=4)
+    stamp.stamp_notebook(nb, data, lectures, idx)
+    nb, secs, peak = run(nb, path.parent)
+    nbformat.write(clean(nb), path)
+    return secs, peak
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("notebooks", nargs="*")
+    ap.add_argument("--all", action="store_true")
+    args = ap.parse_args(argv)
+    if args.all:
+        _, lectures = load_map()
+        paths = [ROOT / lec.path for lec in lectures if (ROOT / lec.path).exists()]
+    else:
+        paths = [os.path.abspath(p) for p in args.notebooks]
+    from pathlib import Path
+    for p in paths:
+        secs, peak = execute_file(Path(p))
+        print(f"{Path(p).resolve().relative_to(ROOT)}: {secs:.1f} s" + (f", peak {peak:.0f} MiB" if peak else ""))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

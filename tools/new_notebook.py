@@ -1,0 +1,39 @@
+"""Create a lecture notebook skeleton for an entry of course.yml (then write the body).
+
+    python tools/new_notebook.py ANN/DUDL_ANN_regression.ipynb
+"""
+import sys
+
+import nbformat
+
+import stamp
+from coursemap import ROOT, load_map
+
+BODY = [
+    ("markdown", "## The idea\n\n(Explain the idea in plain words and math.)"),
+    ("code", "import numpy as np\nimport torch\nimport matplotlib.pyplot as plt"),
+    ("markdown", "## What we observed, and why\n\n(Describe what the code computed and explain it.)"),
+    ("markdown", "## Explorations\n\n1. (Something to try, and what to look for.)"),
+    ("code", "# NBVAL_CHECK_OUTPUT\n# The lecture's finding, stated robustly (rounded or as a comparison); nbval checks this line.\nprint(\"Result: ...\")"),
+]
+
+
+def main(rel):
+    data, lectures = load_map()
+    idx = next((i for i, lec in enumerate(lectures) if lec.path == rel), None)
+    if idx is None:
+        raise SystemExit(f"{rel} is not in course.yml.")
+    path = ROOT / rel
+    if path.exists():
+        raise SystemExit(f"{rel} exists already.")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(s) if k == "markdown" else nbformat.v4.new_code_cell(s) for k, s in BODY]
+    stamp.stamp_notebook(nb, data, lectures, idx)
+    path.parent.mkdir(exist_ok=True)
+    nbformat.write(nb, path)
+    print(f"created {rel}")
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:]:
+        main(arg)
