@@ -111,6 +111,32 @@ def stamp_notebook(nb, data, lectures, i):
     if [id(c) for c in cells] != [id(c) for c in nb.cells]:
         changed = True
     nb.cells = cells
+    if lectures[i].challenge:
+        changed |= collapse_solution(nb)
+    return changed
+
+
+def collapse_solution(nb):
+    """Collapse the code cells of a challenge's solution (after '## Solution', before the result cell),
+    so a learner sees the task first: JupyterLab reads jupyter.source_hidden, Colab reads cellView."""
+    changed, inside = False, False
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    result = code[-1] if code else None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## "):
+            inside = cell.source.lstrip().startswith("## Solution")
+        if cell.cell_type != "code" or cell is result or "dudl-setup" in cell.metadata.get("tags", []):
+            continue
+        want = inside
+        has = cell.metadata.get("jupyter", {}).get("source_hidden", False)
+        if want != has:
+            changed = True
+            if want:
+                cell.metadata["jupyter"] = {"source_hidden": True}
+                cell.metadata["cellView"] = "form"
+            else:
+                cell.metadata.pop("jupyter", None)
+                cell.metadata.pop("cellView", None)
     return changed
 
 

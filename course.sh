@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# One entry point for learners, instructors and CI.
+#
+#   bash course.sh lab     set up (first time) and open the course in JupyterLab at its index
+#   bash course.sh test    set up (first time) and run every test: unit tests, course checks, every notebook
+#   bash course.sh bench   time every notebook and write BENCHMARK.md
+#   bash course.sh env     print an environment report (versions, device, threads) for bug reports
+#
+# Setup makes ./.venv with the versions in requirements-lock.txt (Python 3.11, as CI uses);
+# on another Python it installs the lower bounds of requirements-dev.txt instead.
+set -euo pipefail
+cd "$(dirname "$0")"
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+VPY=.venv/bin/python
+stamp=".venv/.installed-$(cat requirements-lock.txt requirements-dev.txt requirements.txt | cksum | cut -d' ' -f1)"
+if [ ! -f "$stamp" ]; then
+  if "$VPY" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)'; then
+    "$VPY" -m pip install --quiet --disable-pip-version-check -r requirements-lock.txt
+  else
+    "$VPY" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+  fi
+  touch "$stamp"
+fi
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+
+case "$cmd" in
+  lab)
+    exec .venv/bin/jupyter lab --ServerApp.root_dir="$PWD" --LabApp.default_url=/lab/tree/index.ipynb "$@" ;;
+  test)
+    exec "$VPY" -m pytest -n 2 --dist loadscope "$@" ;;
+  bench)
+    exec "$VPY" tools/benchmark.py "$@" ;;
+  env)
+    exec "$VPY" tools/envreport.py ;;
+  *)
+    sed -n '2,12p' "$0"; exit 2 ;;
+esac

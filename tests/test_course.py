@@ -1,0 +1,104 @@
+"""The course map, the syllabus, the notebooks on disk and the README must agree."""
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tools import stamp
+from tools.coursemap import ROOT, load_map, syllabus_headings
+
+DATA, LECTURES = load_map()
+SECTION_FOLDERS = ["math", "gradientDescent", "ANN", "overfitting", "regularization"]
+
+
+def find_syllabus():
+    candidates = [os.environ.get("DUDL_SYLLABUS"), ROOT.parent / "shared/syllabus/deep-learning-notes.md",
+                  Path("/work/shared/syllabus/deep-learning-notes.md")]
+    return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+
+
+def test_map_lists_52_lectures_in_five_sections():
+    assert len(LECTURES) == 52
+    assert [s["folder"] for s in DATA["sections"]] == SECTION_FOLDERS
+    assert len({lec.path for lec in LECTURES}) == 52, "a notebook is listed twice"
+    for lec in LECTURES:
+        assert lec.goals and all(g.strip() for g in lec.goals), f"{lec.path}: no learning goals"
+        assert re.fullmatch(r"DUDL_[A-Za-z0-9_]+\.ipynb", lec.notebook), lec.notebook
+
+
+def test_map_follows_the_syllabus_headings_in_order():
+    path = find_syllabus()
+    if path is None:
+        pytest.skip("syllabus not found (set DUDL_SYLLABUS to its path)")
+    text = path.read_text()
+    assert [lec.heading for lec in LECTURES] == syllabus_headings(text)
+    # every notebook the syllabus links keeps its exact folder and file name
+    linked = set(re.findall(r"\]\(\.\./([A-Za-z]+/DUDL_[A-Za-z0-9_]+\.ipynb)\)", text))
+    assert linked <= {lec.path for lec in LECTURES}, sorted(linked - {lec.path for lec in LECTURES})
+
+
+def test_every_mapped_notebook_exists():
+    missing = [lec.path for lec in LECTURES if not (ROOT / lec.path).is_file()]
+    assert not missing, f"in course.yml but not on disk: {missing}"
+
+
+def test_every_notebook_on_disk_is_mapped():
+    on_disk = {p.relative_to(ROOT).as_posix() for f in SECTION_FOLDERS for p in (ROOT / f).glob("*.ipynb")}
+    extra = on_disk - {lec.path for lec in LECTURES}
+    assert not extra, f"notebooks not in course.yml: {sorted(extra)}"
+
+
+def test_readme_index_and_stamped_cells_are_up_to_date():
+    out = subprocess.run([sys.executable, str(ROOT / "tools/stamp.py"), "--check"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_stamp_check_detects_a_stale_readme(tmp_path, monkeypatch):
+    readme = (ROOT / "README.md").read_text()
+    stale = readme.replace(LECTURES[5].title, "An old title", 1)
+    assert stale != readme
+    fixed = stamp.readme_text(stale, DATA, LECTURES)
+    assert fixed == readme
+
+
+def test_colab_badges_and_fetch_address_follow_the_repository_setting():
+    repo = DATA["repository"]
+    for lec in LECTURES:
+        path = ROOT / lec.path
+        if not path.exists():
+            continue
+        text = path.read_text()
+        badge = f"https://colab.research.google.com/github/{repo}/blob/{DATA.get('branch', 'main')}/{lec.path}"
+        assert badge in text, f"{lec.path}: Colab badge does not point to {badge}"
+        assert f"https://github.com/{repo}.git" in text, f"{lec.path}: setup cell fetches from elsewhere"
+        others = set(re.findall(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/", text)) - {repo}
+        assert not others, f"{lec.path}: badge for another repository {others}"
+
+
+def test_requirement_files_agree():
+    def reqs(path):
+        lines = [l.split("#")[0].strip() for l in (ROOT / path).read_text().splitlines()]
+        return [l for l in lines if l and not l.startswith("-r")]
+    runtime, dev = reqs("requirements.txt"), reqs("requirements-dev.txt")
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_deps = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert sorted(pip_deps) == sorted(runtime + dev)
+    # the lock pins a version of every package, and each pin meets its lower bound
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+    lock = {}
+    for line in (ROOT / "requirements-lock.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            lock[name.lower().replace("_", "-")] = Version(version)
+    assert str(lock["torch"]) == "2.13.0"
+    for spec in runtime + dev:
+        req = Requirement(spec)
+        name = req.name.lower().replace("_", "-")
+        assert name in lock, f"{name} not pinned in requirements-lock.txt"
+        assert req.specifier.contains(lock[name]), f"lock pins {name}=={lock[name]}, outside {req.specifier}"
+        assert all(s.operator == ">=" for s in req.specifier), f"{spec}: requirements use lower bounds only"

@@ -1,0 +1,203 @@
+"""Unit tests of utils: data, splits, training loop, sweeps, plots, and input checks."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+
+import utils  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    utils.seed_everything(0)
+    yield
+    plt.close("all")
+
+
+# reproducibility -----------------------------------------------------------------
+def test_seed_everything_repeats_all_streams_and_sets_one_thread():
+    import random
+    utils.seed_everything(7)
+    a = (random.random(), np.random.rand(), torch.rand(1).item())
+    utils.seed_everything(7)
+    b = (random.random(), np.random.rand(), torch.rand(1).item())
+    assert a == b
+    assert torch.get_num_threads() == 1
+
+
+def test_get_device_prefers_available_and_rejects_unknown():
+    assert utils.get_device().type in ("cuda", "mps", "cpu")
+    assert utils.get_device("cpu").type == "cpu"
+    with pytest.raises(ValueError, match="prefer"):
+        utils.get_device("tpu")
+
+
+# data ----------------------------------------------------------------------------
+def test_qwerties_shapes_labels_and_cloud_centres():
+    X, y = utils.make_qwerties([[1, 1], [5, 1], [3, 4]], n_per_cloud=400, spread=0.5)
+    assert X.shape == (1200, 2) and X.dtype == torch.float32
+    assert y.tolist() == [0] * 400 + [1] * 400 + [2] * 400
+    means = torch.stack([X[y == k].mean(0) for k in range(3)])
+    assert torch.allclose(means, torch.tensor([[1.0, 1.0], [5.0, 1.0], [3.0, 4.0]]), atol=0.1)
+    assert X[y == 0].std(0).mean().item() == pytest.approx(0.5, abs=0.05)
+
+
+def test_linear_regression_slope_is_recoverable():
+    x, y = utils.make_linear_regression(n=5000, slope=2.0, noise=0.5)
+    assert x.shape == y.shape == (5000, 1)
+    slope = (x * y).mean() / (x * x).mean()
+    assert slope.item() == pytest.approx(2.0, abs=0.05)
+
+
+def test_rings_are_not_linearly_separable_but_radially_separable():
+    X, y = utils.make_rings(300, radii=(1, 3), noise=0.2)
+    r = X.norm(dim=1)
+    assert ((r > 2) == (y == 1)).float().mean() > 0.99
+    from sklearn.linear_model import LogisticRegression
+    assert LogisticRegression().fit(X.numpy(), y.numpy()).score(X.numpy(), y.numpy()) < 0.7
+
+
+def test_iris_loads_offline_in_file_order():
+    X, y, names = utils.load_iris()
+    assert X.shape == (150, 4) and y.tolist() == [0] * 50 + [1] * 50 + [2] * 50 and len(names) == 4
+
+
+def test_split_data_sizes_cover_all_rows_once():
+    X, y, _ = utils.load_iris()
+    parts = utils.split_data(X, y, (0.8, 0.1, 0.1))
+    assert [len(p[0]) for p in parts] == [120, 15, 15]
+    rows = torch.cat([p[0] for p in parts])
+    assert torch.equal(rows.unique(dim=0), X.unique(dim=0))
+
+
+def test_split_data_stratified_keeps_class_shares():
+    X, y, _ = utils.load_iris()
+    (Xtr, ytr), (Xte, yte) = utils.split_data(X, y, (0.8, 0.2), stratify=True)
+    assert torch.bincount(ytr).tolist() == [40, 40, 40] and torch.bincount(yte).tolist() == [10, 10, 10]
+
+
+def test_split_without_shuffle_keeps_file_order():
+    X, y, _ = utils.load_iris()
+    (_, ytr), (_, yte) = utils.split_data(X, y, (0.8, 0.2), shuffle=False)
+    assert ytr.float().mean().item() == pytest.approx(0.75) and yte.float().mean().item() == pytest.approx(2.0)
+
+
+def test_make_loader_batches_and_drop_last():
+    X, y = torch.arange(10.0)[:, None], torch.arange(10)
+    sizes = [len(b[0]) for b in utils.make_loader(X, y, batch_size=4, shuffle=False)]
+    assert sizes == [4, 4, 2]
+    assert [len(b[0]) for b in utils.make_loader(X, y, batch_size=4, drop_last=True)] == [4, 4]
+    assert [len(b[0]) for b in utils.make_loader(X, y)] == [10]
+
+
+# training ------------------------------------------------------------------------
+def test_fit_learns_iris_and_reports_per_epoch_history():
+    X, y, _ = utils.load_iris()
+    (Xtr, ytr), (Xte, yte) = utils.split_data(X, y, (0.8, 0.2), stratify=True)
+    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))
+    opt = utils.make_optimizer(model, "adam", lr=0.01)
+    h = utils.fit(model, utils.make_loader(Xtr, ytr, 20), loss_fn=nn.CrossEntropyLoss(), optimizer=opt,
+                  epochs=60, test=(Xte, yte))
+    assert len(h["train_loss"]) == len(h["test_acc"]) == 60
+    assert h["train_loss"][-1] < h["train_loss"][0]
+    assert h["test_acc"][-1] > 85
+    assert not model.training  # left in eval mode
+
+
+def test_fit_evaluates_in_eval_mode_without_dropout():
+    model = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Dropout(0.5), nn.Linear(64, 1))
+    X = torch.randn(30, 2)
+    y = (X[:, 0] > 0).float()[:, None]
+    opt = torch.optim.SGD(model.parameters(), lr=0.0)  # no learning: outputs depend only on the mode
+    loss_fn = nn.BCEWithLogitsLoss()
+    utils.fit(model, (X, y), loss_fn=loss_fn, optimizer=opt, epochs=1, task="binary")
+    l1, _ = utils.evaluate(model, (X, y), loss_fn, "binary")
+    l2, _ = utils.evaluate(model, (X, y), loss_fn, "binary")
+    assert l1 == l2  # dropout off in evaluation
+
+
+def test_fit_penalty_is_added_to_the_loss():
+    model = nn.Linear(1, 1)
+    X, y = torch.randn(20, 1), torch.randn(20, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.0)
+    base = utils.fit(model, (X, y), loss_fn=nn.MSELoss(), optimizer=opt, epochs=1, task="regression")
+    pen = utils.fit(model, (X, y), loss_fn=nn.MSELoss(), optimizer=opt, epochs=1, task="regression",
+                    penalty=lambda m: torch.tensor(5.0))
+    assert pen["train_loss"][0] == pytest.approx(base["train_loss"][0] + 5.0)
+
+
+def test_optimizer_options_pass_through():
+    model = nn.Linear(2, 1)
+    opt = utils.make_optimizer(model, "sgd", lr=0.1, weight_decay=0.01)
+    assert opt.param_groups[0]["weight_decay"] == 0.01
+
+
+def test_accuracy_binary_logits_and_multiclass():
+    assert utils.accuracy(torch.tensor([[2.0], [-1.0], [0.5]]), torch.tensor([1, 0, 0]), "binary") == pytest.approx(200 / 3)
+    assert utils.accuracy(torch.tensor([[0.1, 0.9], [0.8, 0.2]]), torch.tensor([1, 1])) == 50.0
+
+
+def test_count_parameters_matches_formula():
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+    assert utils.count_parameters(model) == 4 * 8 + 8 + 8 * 3 + 3
+
+
+# experiments ---------------------------------------------------------------------
+def test_sweep_shape_and_order():
+    out = utils.sweep(lambda a, b: (a, b, a * b), {"a": [1, 2], "b": [10, 20, 30]}, repeats=2)
+    assert out.shape == (2, 3, 2, 3)
+    assert out[1, 2, 0].tolist() == [2, 30, 60]
+
+
+def test_smooth_moving_average():
+    assert utils.smooth([0, 3, 0, 3], width=3).tolist() == pytest.approx([1.5, 1.0, 2.0, 1.5])
+
+
+# plots ---------------------------------------------------------------------------
+def test_plots_draw_labelled_axes():
+    ax = utils.plot_history({"train_loss": [3, 2, 1], "train_acc": [50, 60, 70], "test_acc": [40, 50, 60]})
+    assert ax[1].get_ylabel() == "Accuracy (%)" and len(ax[1].lines) == 2
+    X, y = utils.make_qwerties([[0, 0], [3, 3]], 20)
+    ax = utils.plot_decision_boundary(lambda g: (g.sum(1) > 3).long(), X, y)
+    assert len(ax.collections) >= 3
+    ax = utils.plot_heatmap(np.zeros((2, 3)), [1, 2, 3], [10, 20], xlabel="lr", ylabel="epochs")
+    assert ax.get_xlabel() == "lr"
+
+
+# input checks --------------------------------------------------------------------
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda: utils.make_qwerties([[1, 1, 1]]), ValueError, r"centers must have shape \(k, 2\).*\(1, 3\)"),
+    (lambda: utils.make_qwerties([[1, 1]], n_per_cloud=0), ValueError, "n_per_cloud must be an integer >= 1, got 0"),
+    (lambda: utils.make_qwerties([[1, 1]], n_per_cloud=2.5), TypeError, "n_per_cloud must be an integer"),
+    (lambda: utils.make_qwerties([[1, 1], [2, 2]], spread=[1, 2, 3]), ValueError, "spread must be one number or one per cloud"),
+    (lambda: utils.make_qwerties("abc"), TypeError, "centers must be"),
+    (lambda: utils.make_linear_regression(noise=-1), ValueError, r"noise must lie in \[0, inf\], got -1"),
+    (lambda: utils.make_rings(radii=(1, 2, 3)), ValueError, "radii must hold two radii"),
+    (lambda: utils.split_data(torch.zeros(10, 2), torch.zeros(10), (0.5, 0.4)), ValueError, r"add up to 1, got \[0.5, 0.4\]"),
+    (lambda: utils.split_data(torch.zeros(10, 2), torch.zeros(10), (1.0,)), ValueError, "2 \\(train, test\\) or 3"),
+    (lambda: utils.split_data(torch.zeros(10, 2), torch.zeros(9)), ValueError, "X has 10, y has 9"),
+    (lambda: utils.split_data(torch.zeros(3, 2), torch.zeros(3), (0.8, 0.1, 0.1)), ValueError, "would be empty"),
+    (lambda: utils.make_loader(torch.zeros(5, 2), torch.zeros(5), batch_size=8), ValueError, "batch_size \\(8\\) is larger"),
+    (lambda: utils.make_optimizer(nn.Linear(1, 1), "adamw"), ValueError, "name must be one of 'sgd', 'adam', 'rmsprop'; got 'adamw'"),
+    (lambda: utils.make_optimizer(nn.Linear(1, 1), lr=0), ValueError, "lr must lie in"),
+    (lambda: utils.fit(nn.Linear(1, 1), [1, 2], loss_fn=nn.MSELoss(), optimizer=None, epochs=1, task="regression"),
+     TypeError, "train must be a DataLoader or a tuple"),
+    (lambda: utils.fit(nn.Linear(1, 1), (torch.zeros(3, 1), torch.zeros(3, 1)), loss_fn=nn.MSELoss(), optimizer=None,
+                       epochs=1, task="ranking"), ValueError, "task must be one of"),
+    (lambda: utils.fit(nn.Linear(1, 1), (torch.zeros(3, 1), torch.zeros(2, 1)), loss_fn=nn.MSELoss(), optimizer=None,
+                       epochs=1, task="regression"), ValueError, "X has 3 rows but y has 2"),
+    (lambda: utils.fit(nn.Linear(1, 1), (torch.zeros(3, 1), torch.zeros(3, 1)), loss_fn=nn.MSELoss(), optimizer=None,
+                       epochs=0, task="regression"), ValueError, "epochs must be an integer >= 1"),
+    (lambda: utils.sweep(lambda a: a, {"a": []}), ValueError, "grid\\['a'\\] must be a non-empty list"),
+    (lambda: utils.sweep(lambda a: a, {"a": [1]}, repeats=0), ValueError, "repeats must be an integer >= 1"),
+    (lambda: utils.plot_heatmap(np.zeros((3, 2)), [1, 2, 3], [1, 2]), ValueError, r"values must have shape .*\(2, 3\), got \(3, 2\)"),
+    (lambda: utils.plot_classes(np.zeros((4, 3)), np.zeros(4)), ValueError, r"X must have shape \(N, 2\)"),
+    (lambda: utils.seed_everything(-1), ValueError, "seed must be an integer >= 0"),
+])
+def test_bad_input_fails_with_a_message_naming_it(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()

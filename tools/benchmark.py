@@ -1,0 +1,61 @@
+"""Execute every notebook (in course order, one at a time) and write BENCHMARK.md:
+a table of seconds and peak kernel memory per notebook, per-section totals and the total.
+
+    bash course.sh bench            (or: python tools/benchmark.py [--out BENCHMARK.md])
+
+Notebooks are executed in memory; the files on disk are not changed.
+"""
+import argparse
+import datetime
+import os
+import platform
+import sys
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from coursemap import ROOT, load_map  # noqa: E402
+from execute import run  # noqa: E402
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=str(ROOT / "BENCHMARK.md"))
+    args = ap.parse_args(argv)
+    _, lectures = load_map()
+    rows, totals = [], {}
+    for lec in lectures:
+        path = ROOT / lec.path
+        if not path.exists():
+            rows.append((lec, None, None))
+            continue
+        nb = nbformat.read(path, as_version=4)
+        _, secs, peak = run(nb, path.parent)
+        rows.append((lec, secs, peak))
+        totals[lec.section] = totals.get(lec.section, 0.0) + secs
+        print(f"{secs:6.1f} s  {peak or 0:6.0f} MiB  {lec.path}", flush=True)
+    total = sum(totals.values())
+    lines = [
+        "# Benchmark: time to execute each notebook",
+        "",
+        f"Written by `tools/benchmark.py` on {datetime.date.today()}: each notebook run top to bottom in a fresh",
+        f"kernel, one after another, on {os.cpu_count()} CPU cores ({platform.machine()}, Python "
+        f"{platform.python_version()}). Seconds include kernel start and imports; peak memory is the kernel's.",
+        "",
+        "| # | Notebook | Seconds | Peak memory (MiB) |",
+        "|---|---|---:|---:|",
+    ]
+    for lec, secs, peak in rows:
+        s = "missing" if secs is None else f"{secs:.1f}"
+        p = "" if peak is None else f"{peak:.0f}"
+        lines.append(f"| {lec.number} | {lec.path} | {s} | {p} |")
+    lines += ["", "| Section | Seconds |", "|---|---:|"]
+    lines += [f"| {sec} | {t:.1f} |" for sec, t in totals.items()]
+    lines += [f"| **Total** | **{total:.1f}** |", ""]
+    Path(args.out).write_text("\n".join(lines))
+    print(f"total {total:.1f} s -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
