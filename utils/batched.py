@@ -167,6 +167,17 @@ def _linear(h, W, b):
     return torch.baddbmm(b, h, W)
 
 
+def _progress(iterable, show, desc):
+    """A tqdm progress bar (a widget in Jupyter) for long runs; tqdm reads TQDM_DISABLE=1 to stay quiet."""
+    if not show:
+        return iterable
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # tqdm is optional
+        return iterable
+    return tqdm(iterable, desc=desc, leave=False, unit="epoch")
+
+
 def _loss_per_model(out, y, loss):
     """Mean loss of each model, [M]."""
     if loss == "mse":
@@ -198,7 +209,7 @@ def _correct_per_model(out, y, loss):
 
 
 def train_batched(net, X, y, *, loss, lr, epochs, optimizer="sgd", weight_decay=0.0, l1=0.0,
-                  batch_size=None, test=None, generator=None, betas=(0.9, 0.999), eps=1e-8):
+                  batch_size=None, test=None, generator=None, betas=(0.9, 0.999), eps=1e-8, progress=True):
     """Train all models of `net` together; returns per-epoch, per-model records.
 
     X: [N, in] shared, or [M, N, in] one data set per model; y: [N] / [M, N] (or with a
@@ -208,6 +219,7 @@ def train_batched(net, X, y, *, loss, lr, epochs, optimizer="sgd", weight_decay=
     or one per model. optimizer: 'sgd' or 'adam' (the same update rule as torch.optim).
     batch_size: None for full batch; otherwise each epoch shuffles the rows once (the
     same order for every model) with `generator`. test: optional (X_test, y_test).
+    progress: show a progress bar over epochs in Jupyter (quiet when TQDM_DISABLE=1, as in tests).
 
     Returns a dict of tensors [epochs, M]: train_loss, and for classification train_acc
     (percent, from the outputs each step was computed on); with `test`, test_loss and
@@ -241,7 +253,7 @@ def train_batched(net, X, y, *, loss, lr, epochs, optimizer="sgd", weight_decay=
         if classify:
             rec["test_acc"] = torch.zeros(epochs, m)
     step = 0
-    for e in range(epochs):
+    for e in _progress(range(epochs), progress and epochs * m >= 20_000, f"training {m} models"):
         order = torch.randperm(n, generator=generator) if bs < n else None
         for start in range(0, n, bs):
             if order is None:
