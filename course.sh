@@ -4,6 +4,7 @@
 #   bash course.sh lab     set up (first time) and open the course in JupyterLab at its index
 #   bash course.sh test    set up (first time) and run every test: unit tests, course checks, every notebook
 #   bash course.sh bench   time every notebook and write BENCHMARK.md
+#   bash course.sh site    build the course website into _build/html (from the executed notebooks)
 #   bash course.sh env     print an environment report (versions, device, threads) for bug reports
 #
 # Setup makes ./.venv with the versions in requirements-lock.txt (Python 3.11, as CI uses);
@@ -31,13 +32,21 @@ export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 
 case "$cmd" in
   lab)
+    # --allow-root only when run as root (containers, CI); a learner's own account needs nothing extra
+    [ "$(id -u)" = 0 ] && set -- --allow-root "$@"
     exec .venv/bin/jupyter lab --ServerApp.root_dir="$PWD" --LabApp.default_url=/lab/tree/index.ipynb "$@" ;;
   test)
+    # the browser tests drive Debian's Chromium; install it when we can (root with apt), else they skip
+    if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
+    fi
     exec "$VPY" -m pytest -n 2 --dist loadscope "$@" ;;
+  site)
+    exec "$VPY" tools/build_site.py "$@" ;;
   bench)
     exec "$VPY" tools/benchmark.py "$@" ;;
   env)
     exec "$VPY" tools/envreport.py ;;
   *)
-    sed -n '2,12p' "$0"; exit 2 ;;
+    sed -n '2,13p' "$0"; exit 2 ;;
 esac

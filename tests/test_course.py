@@ -101,4 +101,5 @@ def test_requirement_files_agree():
         name = req.name.lower().replace("_", "-")
         assert name in lock, f"{name} not pinned in requirements-lock.txt"
         assert req.specifier.contains(lock[name]), f"lock pins {name}=={lock[name]}, outside {req.specifier}"
-        assert all(s.operator == ">=" for s in req.specifier), f"{spec}: requirements use lower bounds only"
+        if spec in runtime:  # Colab's stack must satisfy these: lower bounds only
+            assert all(s.operator == ">=" for s in req.specifier), f"{spec}: requirements.txt uses lower bounds only"

@@ -41,14 +41,15 @@ def clean(nb):
     return nb
 
 
-def run(nb, cwd, timeout=600):
-    """Execute nb in a fresh kernel; returns (nb, seconds, peak kernel memory in MiB or None)."""
+def run(nb, cwd, timeout=600, env=None):
+    """Execute nb in a fresh kernel (env: the kernel's environment, default kernel_env());
+    returns (nb, seconds, peak kernel memory in MiB or None)."""
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}},
                             record_timing=False)
     client.km = client.create_kernel_manager()
     peak = None
     t0 = time.perf_counter()
-    with client.setup_kernel(env=kernel_env(), cwd=str(cwd)):
+    with client.setup_kernel(env=env or kernel_env(), cwd=str(cwd)):
         for index, cell in enumerate(nb.cells):
             client.execute_cell(cell, index)
         try:

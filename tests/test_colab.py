@@ -1,0 +1,60 @@
+"""Colab: every notebook, opened alone with no clone next to it, must run.
+
+Each notebook is copied alone into an empty folder and executed with HOME pointing to an
+empty folder and no PYTHONPATH, so its setup cell must fetch the course itself; the fetch
+address (DUDL_COURSE_REPO) points to a local clone, standing in for Colab's download.
+"""
+import json
+import os
+import shutil
+import subprocess
+
+import nbformat
+import pytest
+
+from tools.coursemap import ROOT, load_map
+from tools.execute import kernel_env, run
+
+_, LECTURES = load_map()
+PREINSTALLED_ON_COLAB = ("torch", "numpy", "matplotlib", "scikit-learn", "sklearn", "sympy", "scipy")
+
+
+@pytest.fixture(scope="module")
+def local_clone(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("course") / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{ROOT}", str(dest)], check=True)
+    return dest
+
+
+def result_line(nb):
+    last = [c for c in nb.cells if c.cell_type == "code"][-1]
+    return "".join(o.get("text", "") for o in last.outputs if o.get("output_type") == "stream")
+
+
+@pytest.mark.parametrize("rel", [lec.path for lec in LECTURES])
+def test_notebook_runs_alone_fetching_the_course(rel, local_clone, tmp_path):
+    stored = nbformat.read(ROOT / rel, as_version=4)
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(ROOT / rel, alone)
+    nb = nbformat.read(alone / os.path.basename(rel), as_version=4)
+    probe = nbformat.v4.new_code_cell("import utils, pathlib; print(pathlib.Path(utils.__file__).resolve())")
+    nb.cells.append(probe)
+    env = kernel_env()
+    env.pop("PYTHONPATH", None)
+    env.update(HOME=str(tmp_path / "home"), DUDL_COURSE_REPO=f"file://{local_clone}")
+    (tmp_path / "home").mkdir()
+    run(nb, alone, env=env)
+    fetched = "".join(o.get("text", "") for o in probe.outputs).strip()
+    assert fetched.startswith(str((tmp_path / "home" / "dudl-course").resolve())), f"utils came from {fetched}"
+    nb.cells.pop()
+    assert result_line(nb) == result_line(stored), "the result line differs when run alone"
+
+
+@pytest.mark.parametrize("rel", [lec.path for lec in LECTURES])
+def test_no_cell_installs_what_colab_already_has(rel):
+    for cell in json.loads((ROOT / rel).read_text())["cells"]:
+        src = "".join(cell["source"])
+        for line in src.splitlines():
+            if "pip install" in line:
+                assert not any(p in line for p in PREINSTALLED_ON_COLAB), f"{rel}: {line.strip()}"

@@ -1,0 +1,147 @@
+"""JupyterLab as a learner meets it: a real server, its contents API and kernel, and the page in Chromium."""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+
+import nbformat
+import pytest
+
+from tests.browser import browser, free_port, require_browser
+from tools.coursemap import ROOT, load_map
+
+_, LECTURES = load_map()
+ARTIFACTS = ROOT / "test-artifacts"
+LECTURE_TO_RUN = "math/DUDL_math_derivatives1.ipynb"
+LECTURE_TO_VIEW = "ANN/DUDL_ANN_regression.ipynb"
+
+
+def lab_args():
+    """The JupyterLab options of the README's first command (course.sh lab)."""
+    line = next(l for l in (ROOT / "course.sh").read_text().splitlines() if "jupyter lab" in l)
+    return re.findall(r"--[A-Za-z.]+_?[A-Za-z_]*=\S+", line.replace('"$PWD"', str(ROOT)).replace('"$@"', ""))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port, token = free_port(), uuid.uuid4().hex
+    runtime = tmp_path_factory.mktemp("jupyter-runtime")
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime), JUPYTER_CONFIG_DIR=str(runtime / "config"))
+    env.pop("PYTHONPATH", None)  # the setup cell must find utils on its own
+    cmd = [sys.executable, "-m", "jupyterlab", *lab_args(), "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+           f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(runtime / "server.log", "w")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except Exception:
+            if proc.poll() is not None:
+                pytest.fail(f"JupyterLab exited: {(runtime / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("JupyterLab did not start within 60 s")
+    yield base, token
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def api(base, token, path, method="GET", body=None):
+    req = urllib.request.Request(f"{base}{path}", method=method, data=None if body is None else json.dumps(body).encode(),
+                                 headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read() or b"null")
+
+
+def test_course_opens_at_its_index(server):
+    base, token = server
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(f"{base}/?token={token}", timeout=10)
+        location = None
+    except urllib.error.HTTPError as e:
+        location = e.headers.get("Location")
+    assert location and location.split("?")[0].endswith("/lab/tree/index.ipynb")
+    index = api(base, token, "/api/contents/index.ipynb")
+    links = re.findall(r"\]\(([^)h][^)]*\.ipynb)\)", index["content"]["cells"][0]["source"])
+    assert links == [lec.path for lec in LECTURES]
+
+
+def test_contents_api_lists_every_lecture(server):
+    base, token = server
+    for folder in sorted({lec.folder for lec in LECTURES}):
+        listed = {item["path"] for item in api(base, token, f"/api/contents/{folder}")["content"]}
+        expected = {lec.path for lec in LECTURES if lec.folder == folder}
+        assert expected <= listed, f"missing in {folder}: {sorted(expected - listed)}"
+
+
+def test_a_lecture_runs_in_the_servers_kernel(server):
+    import websocket  # websocket-client, a jupyter_server dependency
+    base, token = server
+    session = api(base, token, "/api/sessions", "POST",
+                  {"path": LECTURE_TO_RUN, "type": "notebook", "kernel": {"name": "python3"}})
+    kid = session["kernel"]["id"]
+    ws = websocket.create_connection(f"{base.replace('http', 'ws')}/api/kernels/{kid}/channels?token={token}", timeout=120)
+    nb = nbformat.read(ROOT / LECTURE_TO_RUN, as_version=4)
+    last_output = ""
+    try:
+        for cell in [c for c in nb.cells if c.cell_type == "code"]:
+            msg_id = uuid.uuid4().hex
+            ws.send(json.dumps({
+                "header": {"msg_id": msg_id, "username": "test", "session": uuid.uuid4().hex, "msg_type": "execute_request",
+                           "version": "5.3"},
+                "parent_header": {}, "metadata": {}, "channel": "shell",
+                "content": {"code": cell.source, "silent": False, "store_history": True, "user_expressions": {},
+                            "allow_stdin": False, "stop_on_error": True}}))
+            text = ""
+            while True:
+                msg = json.loads(ws.recv())
+                if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                kind = msg["header"]["msg_type"]
+                assert kind != "error", f"cell failed in the server's kernel: {msg['content'].get('evalue')}"
+                if kind == "stream":
+                    text += msg["content"]["text"]
+                if kind == "status" and msg["content"]["execution_state"] == "idle":
+                    break
+            last_output = text
+    finally:
+        ws.close()
+        api(base, token, f"/api/sessions/{session['id']}", "DELETE")
+    stored = [c for c in nb.cells if c.cell_type == "code"][-1].outputs
+    assert last_output == "".join(o.get("text", "") for o in stored)
+    assert last_output.startswith("Result: ")
+
+
+def test_a_lecture_renders_in_jupyterlab(server):
+    require_browser()
+    base, token = server
+    lec = next(l for l in LECTURES if l.path == LECTURE_TO_VIEW)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with browser() as b:
+        page = b.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/lab/tree/{lec.path}?token={token}", wait_until="domcontentloaded", timeout=120_000)
+        page.locator(".jp-RenderedHTMLCommon h1", has_text=lec.title).first.wait_for(timeout=120_000)
+        img = page.locator(".jp-OutputArea-output img").first
+        img.wait_for(timeout=60_000)
+        img.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        assert page.evaluate("el => el.naturalWidth", img.element_handle()) > 100
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab.png"))
+    assert (ARTIFACTS / "jupyterlab.png").stat().st_size > 10_000
