@@ -72,3 +72,19 @@ def test_anatomy(rel):
     assert printed.startswith("Result: ") and "..." not in printed, f"{rel}: result cell prints {printed!r}"
     body = "\n".join(text_of(c) for c in cells[2:-1])
     assert "plt.show()" in body or "display(" in body, f"{rel}: end plotting cells with plt.show()"
+
+
+@pytest.mark.parametrize("rel", [lec.path for lec in LECTURES if lec.challenge])
+def test_challenges_state_the_task_first_and_collapse_the_solution(rel):
+    cells = cells_of(rel)[2:-1]  # without the stamped header, setup and footer
+    headings = [(i, text_of(c)) for i, c in enumerate(cells) if c["cell_type"] == "markdown"]
+    task = next((i for i, t in headings if re.search(r"^## Your task", t, re.M)), None)
+    solution = next((i for i, t in headings if re.search(r"^## Solution", t, re.M)), None)
+    assert task is not None and solution is not None and task < solution, f"{rel}: needs '## Your task' then '## Solution'"
+    first_code = next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
+    assert first_code > task, f"{rel}: code before the task is stated"
+    result = max(i for i, c in enumerate(cells) if c["cell_type"] == "code")
+    for i, c in enumerate(cells):
+        if c["cell_type"] == "code" and solution < i < result:
+            hidden = c.get("metadata", {}).get("jupyter", {}).get("source_hidden")
+            assert hidden and c["metadata"].get("cellView") == "form", f"{rel}: solution cell {i} is not collapsed"
