@@ -133,3 +133,14 @@ def test_train_rejects_bad_input():
         utils.train_batched(net, X, torch.zeros(9), loss="bce", lr=0.1, epochs=1)
     with pytest.raises(ValueError, match="X must be"):
         net.forward(torch.randn(10, 3))
+
+
+def test_progress_bar_stays_quiet_when_disabled(monkeypatch):
+    from utils.batched import _progress
+    rng = range(5)
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    assert _progress(rng, True, "x") is rng
+    monkeypatch.delenv("TQDM_DISABLE")
+    assert _progress(rng, False, "x") is rng
+    bar = _progress(rng, True, "x")
+    assert bar is not rng and list(bar) == list(rng)

@@ -201,3 +201,14 @@ def test_plots_draw_labelled_axes():
 def test_bad_input_fails_with_a_message_naming_it(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_decision_boundary_regions_match_point_colours_and_labels():
+    X, y = utils.make_qwerties([[0, 0], [3, 0], [0, 3]], 10)
+    ax = utils.plot_decision_boundary(lambda g: torch.zeros(len(g), dtype=torch.long), X, y, labels=["a", "b", "c"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "c"]
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    scatter_colour = matplotlib.colors.to_hex(ax.collections[-3].get_facecolor()[0][:3])
+    assert scatter_colour == colours[0]
+    with pytest.raises(TypeError, match="predict must be a function"):
+        utils.plot_decision_boundary("model", X, y)

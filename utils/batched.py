@@ -13,6 +13,7 @@ padding does not change a model. tests/test_batched.py checks that training here
 equals training each nn.Module alone.
 """
 import math
+import os
 
 import torch
 import torch.nn as nn
@@ -67,6 +68,7 @@ class BatchedMLP:
         self.widths = widths
         # masks[l] [M, 1, H_l]: 1 for a model's real units, 0 for padding
         self.masks = [(torch.arange(sizes[l + 1]) < widths[:, l:l + 1]).float()[:, None, :] for l in range(n_hidden)]
+        self.padded = any(bool((mask == 0).any()) for mask in self.masks)
         self.params = []
         fan_in = torch.full((self.m,), float(sizes[0]))
         for l, (i, o) in enumerate(zip(sizes[:-1], sizes[1:])):
@@ -141,7 +143,7 @@ class BatchedMLP:
         for j in range(n_layers):
             h = _linear(h, self.params[2 * j], self.params[2 * j + 1])
             if j < n_layers - 1:
-                h = act(h) * self.masks[j]
+                h = act(h) * self.masks[j] if self.padded else act(h)
                 if train and (self.dropout > 0).any():
                     p = self.dropout[:, None, None]
                     keep = (torch.rand(h.shape, generator=generator) >= p).float()
@@ -169,8 +171,8 @@ def _linear(h, W, b):
 
 def _progress(iterable, show, desc):
     """A tqdm progress bar (a widget in Jupyter) for long runs; tqdm reads TQDM_DISABLE=1 to stay quiet."""
-    if not show:
-        return iterable
+    if not show or os.environ.get("TQDM_DISABLE", "").lower() in ("1", "true", "yes"):
+        return iterable  # (tqdm's notebook bar ignores TQDM_DISABLE, so check it here)
     try:
         from tqdm.auto import tqdm
     except ImportError:  # tqdm is optional
@@ -184,8 +186,8 @@ def _loss_per_model(out, y, loss):
         return ((out - y.expand_as(out)) ** 2).mean(dim=(1, 2))
     if loss == "bce":
         return F.binary_cross_entropy_with_logits(out, y.expand_as(out), reduction="none").mean(dim=(1, 2))
-    m, n, c = out.shape
-    return F.cross_entropy(out.reshape(m * n, c), y.expand(m, n).reshape(-1), reduction="none").reshape(m, n).mean(1)
+    m, n, _ = out.shape  # classes on axis 1 is the fast layout for cross_entropy on a CPU
+    return F.cross_entropy(out.transpose(1, 2), y.expand(m, n), reduction="none").mean(1)
 
 
 def _normalize_targets(X, y, loss, m):
@@ -285,7 +287,7 @@ def train_batched(net, X, y, *, loss, lr, epochs, optimizer="sgd", weight_decay=
                         bc1, bc2 = 1 - betas[0] ** step, 1 - betas[1] ** step
                         denom = (m2.sqrt() / math.sqrt(bc2)).add_(eps)
                         p.sub_((lr_m / bc1) * m1 / denom)
-                    if j // 2 < len(net.masks):  # keep padded units exactly zero
+                    if net.padded and j // 2 < len(net.masks):  # keep padded units exactly zero
                         p.mul_(net.masks[j // 2])
         if test is not None:
             with torch.no_grad():

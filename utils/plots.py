@@ -65,21 +65,26 @@ def plot_classes(X, y, ax=None, title=None, labels=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5))
     markers = "osD^v<>"
-    for i, c in enumerate(np.unique(y)):
-        name = labels[i] if labels else f"class {int(c)}"
-        ax.scatter(*X[y == c].T, s=18, marker=markers[i % len(markers)], label=name, alpha=0.8)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for c in np.unique(y):
+        k = int(c)  # class k always gets colour k, so regions and points match
+        name = labels[k] if labels else f"class {k}"
+        ax.scatter(*X[y == c].T, s=18, marker=markers[k % len(markers)], color=colours[k % len(colours)],
+                   label=name, alpha=0.8, edgecolors="none")
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
     ax.legend()
     return ax
 
 
-def plot_decision_boundary(predict, X, y, ax=None, title=None, resolution=200):
+def plot_decision_boundary(predict, X, y, ax=None, title=None, resolution=200, labels=None, pad=0.5):
     """Shade the class a model predicts over the plane, with the data on top.
 
-    predict: function taking a float tensor [K, 2] and returning class labels [K].
+    predict: function taking a float tensor [K, 2] and returning class labels [K] (0..k-1).
+    Regions take the same colours as the classes' points; labels name the classes in the legend.
     """
+    if not callable(predict):
+        raise TypeError(f"predict must be a function tensor [K, 2] -> labels [K], got {type(predict).__name__}.")
     Xn = _np(X)
-    pad = 0.5
     (x0, y0), (x1, y1) = Xn.min(0) - pad, Xn.max(0) + pad
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     grid = torch.tensor(np.c_[gx.ravel(), gy.ravel()], dtype=torch.float32)
@@ -87,8 +92,11 @@ def plot_decision_boundary(predict, X, y, ax=None, title=None, resolution=200):
         z = _np(predict(grid)).reshape(gx.shape)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5))
-    ax.contourf(gx, gy, z, alpha=0.25, levels=np.arange(z.max() + 2) - 0.5, cmap="coolwarm")
-    plot_classes(X, y, ax=ax, title=title)
+    n_classes = int(max(z.max(), _np(y).max())) + 1
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    cmap = mpl.colors.ListedColormap([colours[k % len(colours)] for k in range(n_classes)])
+    ax.contourf(gx, gy, z, alpha=0.2, levels=np.arange(n_classes + 1) - 0.5, cmap=cmap)
+    plot_classes(X, y, ax=ax, title=title, labels=labels)
     return ax
 
 
