@@ -209,6 +209,6 @@ def test_decision_boundary_regions_match_point_colours_and_labels():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "c"]
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     scatter_colour = matplotlib.colors.to_hex(ax.collections[-3].get_facecolor()[0][:3])
-    assert scatter_colour == colours[0]
+    assert scatter_colour == matplotlib.colors.to_hex(colours[0])
     with pytest.raises(TypeError, match="predict must be a function"):
         utils.plot_decision_boundary("model", X, y)
