@@ -68,7 +68,9 @@ class BatchedMLP:
         self.widths = widths
         # masks[l] [M, 1, H_l]: 1 for a model's real units, 0 for padding
         self.masks = [(torch.arange(sizes[l + 1]) < widths[:, l:l + 1]).float()[:, None, :] for l in range(n_hidden)]
-        self.padded = any(bool((mask == 0).any()) for mask in self.masks)
+        # Padded units need their mask only when the activation is nonzero at 0 (sigmoid): with relu, tanh
+        # or linear a unit whose weights are all zero outputs 0, gets zero gradients and stays exactly zero.
+        self.padded = any(bool((mask == 0).any()) for mask in self.masks) and activation == "sigmoid"
         self.params = []
         fan_in = torch.full((self.m,), float(sizes[0]))
         for l, (i, o) in enumerate(zip(sizes[:-1], sizes[1:])):
