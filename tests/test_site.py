@@ -11,6 +11,11 @@ from tools.coursemap import ROOT, load_map
 _, LECTURES = load_map()
 
 
+def plain(text):
+    """Undo the typographic quotes the site's Markdown renderer adds (' -> ’)."""
+    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+
+
 @pytest.fixture(scope="module")
 def site():
     require_browser()
@@ -36,10 +41,10 @@ def test_every_lecture_page_loads_shows_figures_and_links_to_neighbours(site):
             if resp is None or resp.status != 200:
                 problems.append(f"{lec.path}: HTTP {resp and resp.status}")
                 continue
-            title = page.locator("h1").first.inner_text()
+            title = plain(page.locator("h1").first.inner_text())
             if lec.title not in title:
                 problems.append(f"{lec.path}: h1 {title!r}")
-            goals = page.locator("li").all_inner_texts()
+            goals = [plain(g) for g in page.locator("li").all_inner_texts()]
             if not any(lec.goals[0][:40] in g for g in goals):
                 problems.append(f"{lec.path}: learning goals not shown")
             figures = page.eval_on_selector_all(
