@@ -88,3 +88,10 @@ def test_challenges_state_the_task_first_and_collapse_the_solution(rel):
         if c["cell_type"] == "code" and solution < i < result:
             hidden = c.get("metadata", {}).get("jupyter", {}).get("source_hidden")
             assert hidden and c["metadata"].get("cellView") == "form", f"{rel}: solution cell {i} is not collapsed"
+            assert text_of(c).startswith("#@title"), f"{rel}: solution cell {i} has no Colab form title"
+
+
+@pytest.mark.parametrize("rel", PATHS)
+def test_no_progress_widgets_stored(rel):
+    kinds = [k for c in code_cells(rel) for o in c["outputs"] for k in o.get("data", {})]
+    assert "application/vnd.jupyter.widget-view+json" not in kinds, f"{rel}: a progress bar was saved; run with TQDM_DISABLE=1"

@@ -116,6 +116,9 @@ def stamp_notebook(nb, data, lectures, i):
     return changed
 
 
+COLAB_TITLE = "#@title"
+
+
 def collapse_solution(nb):
     """Collapse the code cells of a challenge's solution (after '## Solution', before the result cell),
     so a learner sees the task first: JupyterLab reads jupyter.source_hidden, Colab reads cellView."""
@@ -129,6 +132,12 @@ def collapse_solution(nb):
             continue
         want = inside
         has = cell.metadata.get("jupyter", {}).get("source_hidden", False)
+        if want and not cell.source.startswith(COLAB_TITLE):  # Colab hides a form cell's code under its title
+            cell.source = f"{COLAB_TITLE} Solution (click to show the code)\n" + cell.source
+            changed = True
+        if not want and cell.source.startswith(COLAB_TITLE):
+            cell.source = cell.source.split("\n", 1)[1] if "\n" in cell.source else ""
+            changed = True
         if want != has:
             changed = True
             if want:
