@@ -144,3 +144,14 @@ def test_progress_bar_stays_quiet_when_disabled(monkeypatch):
     assert _progress(rng, False, "x") is rng
     bar = _progress(rng, True, "x")
     assert bar is not rng and list(bar) == list(rng)
+
+
+def test_accuracy_per_model_matches_each_module():
+    X, y, _ = utils.load_iris()
+    net = utils.BatchedMLP(3, [4, 5, 3])
+    expected = [utils.accuracy(net.to_module(k)(X), y) for k in range(3)]
+    assert net.accuracy(X, y).tolist() == pytest.approx(expected)
+    Xb, yb = utils.make_qwerties([[0, 0], [3, 3]], 20)
+    binary = utils.BatchedMLP(2, [2, 4, 1])
+    expected = [utils.accuracy(binary.to_module(k)(Xb), yb.float(), "binary") for k in range(2)]
+    assert binary.accuracy(Xb, yb.float()).tolist() == pytest.approx(expected)

@@ -135,6 +135,14 @@ class BatchedMLP:
         w = torch.cat([torch.full((self.m, 1), self.sizes[0]), self.widths, torch.full((self.m, 1), self.sizes[-1])], 1)
         return (w[:, :-1] * w[:, 1:] + w[:, 1:]).sum(1)
 
+    @torch.no_grad()
+    def accuracy(self, X, y):
+        """Accuracy (%) of each model in eval mode, a tensor [M]. One output: a positive logit means
+        class 1; several outputs: the largest wins. X and y as in train_batched (shared or per model)."""
+        out = self.forward(X, train=False)
+        loss = "bce" if out.shape[-1] == 1 else "ce"
+        return 100 * _correct_per_model(out, _normalize_targets(X, y, loss, self.m), loss)
+
     def forward(self, X, train=False, generator=None):
         """Outputs [M, N, outputs]. X is [N, inputs] (shared by all models) or [M, N, inputs]."""
         if X.shape[-1] != self.sizes[0] or X.ndim not in (2, 3) or (X.ndim == 3 and X.shape[0] != self.m):
