@@ -155,3 +155,16 @@ def test_accuracy_per_model_matches_each_module():
     binary = utils.BatchedMLP(2, [2, 4, 1])
     expected = [utils.accuracy(binary.to_module(k)(Xb), yb.float(), "binary") for k in range(2)]
     assert binary.accuracy(Xb, yb.float()).tolist() == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("act, module", [("sigmoid", nn.Sigmoid), ("tanh", nn.Tanh)])
+def test_padding_is_exact_for_activations_nonzero_or_zero_at_0(act, module):
+    X, y, _ = utils.load_iris()
+    models = [one_model([4, w, 3], act=module) for w in (2, 7)]
+    net = utils.BatchedMLP.from_modules(models)
+    assert net.activation == act
+    utils.train_batched(net, X, y, loss="ce", lr=0.05, epochs=40)
+    alone = [train_alone(m, X, y, nn.CrossEntropyLoss(), 0.05, 40) for m in models]
+    final = [nn.functional.cross_entropy(net.to_module(k)(X), y).item() for k in range(2)]
+    assert final == pytest.approx(alone, abs=1e-5)
+    assert net.params[0][0, :, 2:].abs().max() == 0 and net.params[2][0, 2:, :].abs().max() == 0

@@ -7,9 +7,10 @@ b [M, 1, out], so one `baddbmm` runs a layer for all M models. The loss is the
 sum over models of each model's own mean loss: the gradient each model gets is
 exactly the one it would get alone, so the models stay independent.
 
-Models of different hidden widths share one tensor by zero-padding to the widest;
-a fixed 0/1 mask on each hidden layer keeps the padded units at exactly zero, so
-padding does not change a model. tests/test_batched.py checks that training here
+Models of different hidden widths share one tensor by zero-padding to the widest.
+A padded unit has all-zero weights, so with relu, tanh or linear activations it outputs
+0, gets zero gradients and stays zero; with sigmoid (0.5 at 0) a fixed 0/1 mask keeps it
+at zero. Either way padding does not change a model. tests/test_batched.py checks that training here
 equals training each nn.Module alone.
 """
 import math
@@ -70,7 +71,7 @@ class BatchedMLP:
         self.masks = [(torch.arange(sizes[l + 1]) < widths[:, l:l + 1]).float()[:, None, :] for l in range(n_hidden)]
         # Padded units need their mask only when the activation is nonzero at 0 (sigmoid): with relu, tanh
         # or linear a unit whose weights are all zero outputs 0, gets zero gradients and stays exactly zero.
-        self.padded = any(bool((mask == 0).any()) for mask in self.masks) and activation == "sigmoid"
+        self.needs_mask = any(bool((mask == 0).any()) for mask in self.masks) and activation == "sigmoid"
         self.params = []
         fan_in = torch.full((self.m,), float(sizes[0]))
         for l, (i, o) in enumerate(zip(sizes[:-1], sizes[1:])):
@@ -153,7 +154,7 @@ class BatchedMLP:
         for j in range(n_layers):
             h = _linear(h, self.params[2 * j], self.params[2 * j + 1])
             if j < n_layers - 1:
-                h = act(h) * self.masks[j] if self.padded else act(h)
+                h = act(h) * self.masks[j] if self.needs_mask else act(h)
                 if train and (self.dropout > 0).any():
                     p = self.dropout[:, None, None]
                     keep = (torch.rand(h.shape, generator=generator) >= p).float()
@@ -297,7 +298,7 @@ def train_batched(net, X, y, *, loss, lr, epochs, optimizer="sgd", weight_decay=
                         bc1, bc2 = 1 - betas[0] ** step, 1 - betas[1] ** step
                         denom = (m2.sqrt() / math.sqrt(bc2)).add_(eps)
                         p.sub_((lr_m / bc1) * m1 / denom)
-                    if net.padded and j // 2 < len(net.masks):  # keep padded units exactly zero
+                    if net.needs_mask and j // 2 < len(net.masks):  # keep padded units exactly zero
                         p.mul_(net.masks[j // 2])
         if test is not None:
             with torch.no_grad():
