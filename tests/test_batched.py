@@ -168,3 +168,31 @@ def test_padding_is_exact_for_activations_nonzero_or_zero_at_0(act, module):
     final = [nn.functional.cross_entropy(net.to_module(k)(X), y).item() for k in range(2)]
     assert final == pytest.approx(alone, abs=1e-5)
     assert net.params[0][0, :, 2:].abs().max() == 0 and net.params[2][0, 2:, :].abs().max() == 0
+
+
+@pytest.mark.parametrize("act", ["relu", "sigmoid", "tanh", "linear"])
+@pytest.mark.parametrize("loss, outputs", [("mse", 2), ("bce", 1), ("ce", 3)])
+@pytest.mark.parametrize("shared_x, dropout, padded", [(True, 0.0, False), (False, 0.0, True), (True, 0.3, True)])
+def test_hand_written_backward_equals_autograd(act, loss, outputs, shared_x, dropout, padded):
+    """The trainer's backward pass is written out by hand (faster than autograd here); it must
+    give autograd's gradients, including through dropout masks and zero-padded units."""
+    from utils.batched import _backward, _loss_and_grad, _normalize_targets
+    m, n = 3, 7
+    widths = [[2, 5], [5, 3], [4, 4]] if padded else None
+    net = utils.BatchedMLP(m, [4, 5, 5, outputs], activation=act, hidden_widths=widths, dropout=dropout)
+    X = torch.randn(n, 4) if shared_x else torch.randn(m, n, 4)
+    lead = () if shared_x else (m,)
+    y = torch.randint(0, 3, lead + (n,)) if loss == "ce" else (
+        torch.randint(0, 2, lead + (n, 1)).float() if loss == "bce" else torch.randn(lead + (n, 2)))
+    y = _normalize_targets(X, y, loss, m)
+    out = net.forward(X, train=True, generator=torch.Generator().manual_seed(5))
+    from utils.batched import _loss_per_model
+    expected = torch.autograd.grad(_loss_per_model(out, y, loss).sum(), net.params)
+    with torch.no_grad():
+        out2, inputs, hidden = net._forward(X, train=True, generator=torch.Generator().manual_seed(5))
+        per, dout = _loss_and_grad(out2, y, loss)
+        got = _backward(net, dout, inputs, hidden)
+    assert torch.allclose(per, _loss_per_model(out, y, loss).detach(), atol=1e-6)
+    for g, e in zip(got, expected):
+        assert g.shape == e.shape
+        assert torch.allclose(g, e, atol=1e-6), (g - e).abs().max()

@@ -64,6 +64,11 @@ def test_rings_are_not_linearly_separable_but_radially_separable():
 def test_iris_loads_offline_in_file_order():
     X, y, names = utils.load_iris()
     assert X.shape == (150, 4) and y.tolist() == [0] * 50 + [1] * 50 + [2] * 50 and len(names) == 4
+    # read from scikit-learn's CSV directly; must equal scikit-learn's own loader
+    from sklearn.datasets import load_iris as sk_load
+    bunch = sk_load()
+    assert torch.equal(X, torch.tensor(bunch.data, dtype=torch.float32))
+    assert torch.equal(y, torch.tensor(bunch.target)) and names == list(bunch.feature_names)
 
 
 def test_split_data_sizes_cover_all_rows_once():

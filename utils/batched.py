@@ -22,7 +22,7 @@ import torch.nn.functional as F
 
 from ._checks import check_choice, check_int
 
-ACTIVATIONS = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh, "linear": lambda h: h}
+ACTIVATIONS = ("relu", "sigmoid", "tanh", "linear")
 LOSSES = ("mse", "bce", "ce")
 
 
@@ -51,7 +51,7 @@ class BatchedMLP:
         sizes = [check_int("sizes[i]", s, minimum=1) for s in sizes]
         if len(sizes) < 2:
             raise ValueError(f"sizes must list at least inputs and outputs, e.g. [2, 8, 1]; got {sizes}.")
-        check_choice("activation", activation, tuple(ACTIVATIONS))
+        check_choice("activation", activation, ACTIVATIONS)
         self.sizes, self.activation = sizes, activation
         self.dropout = _per_model("dropout", dropout, self.m)
         if ((self.dropout < 0) | (self.dropout > 1)).any():
@@ -146,38 +146,86 @@ class BatchedMLP:
 
     def forward(self, X, train=False, generator=None):
         """Outputs [M, N, outputs]. X is [N, inputs] (shared by all models) or [M, N, inputs]."""
+        return self._forward(X, train, generator)[0]
+
+    def _forward(self, X, train=False, generator=None):
+        """Outputs, plus what the hand-written backward pass needs: each layer's input and, for each
+        hidden layer, its activation before dropout and the dropout factor (None without dropout)."""
         if X.shape[-1] != self.sizes[0] or X.ndim not in (2, 3) or (X.ndim == 3 and X.shape[0] != self.m):
             raise ValueError(f"X must be [N, {self.sizes[0]}] or [{self.m}, N, {self.sizes[0]}], got {tuple(X.shape)}.")
-        act = ACTIVATIONS[self.activation]
         n_layers = len(self.params) // 2
+        drop = train and bool((self.dropout > 0).any())
+        inputs, hidden = [], []
         h = X
         for j in range(n_layers):
-            h = _linear(h, self.params[2 * j], self.params[2 * j + 1])
-            if j < n_layers - 1:
-                h = act(h) * self.masks[j] if self.needs_mask else act(h)
-                if train and (self.dropout > 0).any():
-                    p = self.dropout[:, None, None]
-                    keep = (torch.rand(h.shape, generator=generator) >= p).float()
-                    scale = torch.where(p < 1, 1 / (1 - p).clamp_min(1e-12), torch.zeros_like(p))
-                    h = h * keep * scale
-        return h
+            inputs.append(h)
+            z = _linear(h, self.params[2 * j], self.params[2 * j + 1])
+            if j == n_layers - 1:
+                return z, inputs, hidden
+            h = _ACTIVATE_IN_PLACE[self.activation](z)  # z is a fresh tensor: no copy needed
+            if self.needs_mask:
+                h = h * self.masks[j]
+            keep = None
+            if drop:
+                p = self.dropout[:, None, None]
+                scale = torch.where(p < 1, 1 / (1 - p).clamp_min(1e-12), torch.zeros_like(p))
+                keep = (torch.rand(h.shape, generator=generator) >= p).float() * scale
+            hidden.append((h, keep))
+            if keep is not None:
+                h = h * keep
 
     __call__ = forward
+
+
+_ACTIVATE_IN_PLACE = {"relu": torch.relu_, "sigmoid": torch.sigmoid_, "tanh": torch.tanh_, "linear": lambda z: z}
 
 
 def _linear(h, W, b):
     """h [N, in] (shared) or [M, N, in] times W [M, in, out] plus b [M, 1, out] -> [M, N, out].
 
-    Three routes to the same numbers, picked for speed on a CPU: one wide matrix
-    product when all models share the input; a broadcast product when in == 1;
+    Three routes to the same numbers, picked for speed on a CPU: one wide matrix product
+    when all models share the input and the layer is narrow (the result is laid out
+    sample-major, which the later steps keep); a broadcast product when in == 1;
     otherwise a batched matrix product (baddbmm).
     """
     m, i, o = W.shape
-    if h.ndim == 2:
+    if h.ndim == 2 and o <= 8:
         return (h @ W.transpose(0, 1).reshape(i, m * o)).reshape(-1, m, o).transpose(0, 1) + b
+    if h.ndim == 2:
+        h = h.expand(m, -1, -1)
     if i == 1:
         return h * W + b
     return torch.baddbmm(b, h, W)
+
+
+def _times_derivative_(d, h, activation):
+    """d *= activation'(z), written with the activation's output h = activation(z); overwrites h.
+    (All float ops, in place: comparisons producing bool tensors are slow on a CPU.)"""
+    if activation == "relu":  # 1 where h > 0, else 0
+        d.mul_(h.sign_())
+    elif activation == "sigmoid":  # h (1 - h)
+        d.mul_(h).mul_(h.neg_().add_(1))
+    elif activation == "tanh":  # 1 - h^2
+        d.mul_(h.mul_(h).neg_().add_(1))
+
+
+def _weight_grad(a, dz):
+    """Sum over samples of a^T dz for every model: a [N, in] or [M, N, in], dz [M, N, out] -> [M, in, out]."""
+    if a.ndim == 2:  # input shared by all models
+        m, n, o = dz.shape
+        if dz.transpose(0, 1).is_contiguous():  # sample-major dz (from the wide route): one wide product
+            return (a.T @ dz.transpose(0, 1).reshape(n, m * o)).reshape(-1, m, o).transpose(0, 1)
+        return torch.matmul(a.T, dz)
+    if a.shape[-1] == 1:
+        return (a * dz).sum(1, keepdim=True)
+    return torch.bmm(a.transpose(1, 2), dz)
+
+
+def _input_grad(dz, W):
+    """dz [M, N, out] times W^T [M, out, in] -> [M, N, in] (a new tensor)."""
+    if W.shape[-1] == 1:
+        return dz * W.transpose(1, 2)
+    return torch.bmm(dz, W.transpose(1, 2))
 
 
 def _progress(iterable, show, desc):
@@ -201,6 +249,42 @@ def _loss_per_model(out, y, loss):
     return F.cross_entropy(out.transpose(1, 2), y.expand(m, n), reduction="none").mean(1)
 
 
+def _loss_and_grad(out, y, loss):
+    """Mean loss of each model [M] and the gradient of their sum with respect to the outputs.
+
+    The formulas autograd would find: for MSE 2(out - y)/(N k); for BCE on logits
+    sigmoid(out) - y over N k (the loss itself is softplus(out) - y out); for cross-entropy
+    softmax(out) - onehot(y) over N.
+    """
+    m, n, k = out.shape
+    if loss == "mse":
+        diff = out - y
+        return (diff * diff).mean(dim=(1, 2)), diff.mul_(2 / (n * k))
+    if loss == "bce":
+        per = F.softplus(out).addcmul_(y, out, value=-1).mean(dim=(1, 2))
+        return per, torch.sigmoid(out).sub_(y).mul_(1 / (n * k))
+    logp = torch.log_softmax(out, -1)
+    per = -logp.gather(-1, y.expand(m, n)[..., None]).mean(dim=(1, 2))
+    return per, logp.exp_().sub_(F.one_hot(y, k)).mul_(1 / n)
+
+
+def _backward(net, dout, inputs, hidden):
+    """Backpropagation by hand: dout is the gradient at the outputs; returns one gradient per parameter.
+    Uses up `hidden` (the activations are overwritten in place once they are no longer needed)."""
+    params, grads = net.params, [None] * len(net.params)
+    dz = dout
+    for j in reversed(range(len(inputs))):
+        grads[2 * j] = _weight_grad(inputs[j], dz)
+        grads[2 * j + 1] = dz.sum(1, keepdim=True)
+        if j:
+            h, keep = hidden[j - 1]
+            dz = _input_grad(dz, params[2 * j])
+            if keep is not None:
+                dz.mul_(keep)
+            _times_derivative_(dz, h, net.activation)
+    return grads
+
+
 def _normalize_targets(X, y, loss, m):
     """y as [1 or M, N] (class indices) or [1 or M, N, k] (values), to broadcast against outputs."""
     lead = m if X.ndim == 3 else 1
@@ -217,7 +301,8 @@ def _correct_per_model(out, y, loss):
     if loss == "mse":
         return None
     if loss == "bce":
-        return ((out > 0).float() == y.expand_as(out)).float().mean(dim=(1, 2))
+        # predicted class: 1 where the logit is positive; labels 0/1 (float ops: faster than bool ones)
+        return 1 - (torch.relu(out).sign() - y).abs().mean(dim=(1, 2))
     return (out.argmax(-1) == y).float().mean(1)
 
 
@@ -274,15 +359,15 @@ def train_batched(net, X, y, *, loss, lr, epochs, optimizer="sgd", weight_decay=
             else:
                 idx = order[start:start + bs]
                 xb, yb = X[..., idx, :], y[:, idx]
-            out = net.forward(xb, train=True, generator=generator)
-            per = _loss_per_model(out, yb, loss)
-            total = per.sum()
-            if use_l1:
-                total = total + sum((l1_scale * W.abs()).sum() for W in net.params[0::2])
-            grads = torch.autograd.grad(total, net.params)
-            step += 1
-            share = xb.shape[-2] / n  # this batch's weight in the epoch's average
             with torch.no_grad():
+                out, inputs, hidden = net._forward(xb, train=True, generator=generator)
+                per, dout = _loss_and_grad(out, yb, loss)
+                grads = _backward(net, dout, inputs, hidden)
+                if use_l1:  # d/dW of lambda |W| summed, scaled per model
+                    for j in range(0, len(grads), 2):
+                        grads[j] = grads[j] + l1_scale * net.params[j].sign()
+                step += 1
+                share = xb.shape[-2] / n  # this batch's weight in the epoch's average
                 rec["train_loss"][e] += share * per
                 if classify:
                     rec["train_acc"][e] += share * 100 * _correct_per_model(out, yb, loss)

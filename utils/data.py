@@ -4,6 +4,9 @@ All generators return float32 tensors, so they go straight into a model.
 Pass `generator` (a torch.Generator) to draw from a private random stream;
 otherwise torch's global stream, seeded by `seed_everything`, is used.
 """
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, TensorDataset
@@ -66,6 +69,9 @@ def make_rings(n_per_class=200, radii=(1.0, 3.0), noise=0.5, generator=None):
     return X, y
 
 
+IRIS_FEATURES = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"]
+
+
 def load_iris():
     """Iris from scikit-learn's bundled copy (no download).
 
@@ -73,12 +79,19 @@ def load_iris():
     labels [150] int64 (0 setosa, 1 versicolor, 2 virginica, in file order) and
     the feature names.
     """
-    from sklearn.datasets import load_iris as _load
+    # Read the CSV that ships inside scikit-learn without importing scikit-learn itself
+    # (its import takes about a second); fall back to its loader if the file has moved.
+    spec = importlib.util.find_spec("sklearn")
+    path = Path(spec.submodule_search_locations[0]) / "datasets" / "data" / "iris.csv" if spec else None
+    if path is not None and path.is_file():
+        table = np.loadtxt(path, delimiter=",", skiprows=1)
+        data, target = table[:, :4], table[:, 4]
+    else:
+        from sklearn.datasets import load_iris as _load
 
-    bunch = _load()
-    X = torch.tensor(bunch.data, dtype=torch.float32)
-    y = torch.tensor(bunch.target, dtype=torch.int64)
-    return X, y, list(bunch.feature_names)
+        bunch = _load()
+        data, target = bunch.data, bunch.target
+    return torch.tensor(data, dtype=torch.float32), torch.tensor(target, dtype=torch.int64), list(IRIS_FEATURES)
 
 
 def split_data(X, y, proportions=(0.8, 0.2), shuffle=True, stratify=False, generator=None):
