@@ -196,3 +196,29 @@ def test_hand_written_backward_equals_autograd(act, loss, outputs, shared_x, dro
     for g, e in zip(got, expected):
         assert g.shape == e.shape
         assert torch.allclose(g, e, atol=1e-6), (g - e).abs().max()
+
+
+@pytest.mark.parametrize("config", ["qwerties", "padded_deep", "per_model_adam_dropout"])
+def test_two_threads_give_bit_identical_results(config):
+    """train_batched may use two threads for big steps; the numbers must not depend on it."""
+    if config == "qwerties":
+        X, labels = utils.make_qwerties([[1, 1], [5, 1]], 100)
+        make = lambda: utils.BatchedMLP(600, [2, 1, 1, 1])
+        kw = dict(X=X, y=labels.float(), loss="bce", lr=torch.linspace(0.001, 0.1, 600), epochs=30)
+    elif config == "padded_deep":
+        X, y, _ = utils.load_iris()
+        widths = torch.arange(40, 101, 6)
+        make = lambda: utils.BatchedMLP(len(widths), [4, 100, 100, 100, 3], hidden_widths=widths[:, None].expand(-1, 3))
+        kw = dict(X=X, y=y, loss="ce", lr=0.01, epochs=20)
+    else:
+        X = torch.randn(40, 300, 5)
+        make = lambda: utils.BatchedMLP(40, [5, 64, 2], activation="tanh", dropout=0.2)
+        kw = dict(X=X, y=torch.randn(40, 300, 2), loss="mse", lr=0.01, epochs=10, optimizer="adam", l1=0.01,
+                  weight_decay=0.01, batch_size=50)
+    results = []
+    for threads in (1, 2):
+        torch.manual_seed(0)
+        net = make()
+        rec = utils.train_batched(net, **kw, threads=threads, generator=torch.Generator().manual_seed(1))
+        results.append([p.detach().clone() for p in net.params] + list(rec.values()))
+    assert all(torch.equal(a, b) for a, b in zip(*results))

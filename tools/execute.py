@@ -44,8 +44,10 @@ def clean(nb):
 def run(nb, cwd, timeout=600, env=None):
     """Execute nb in a fresh kernel (env: the kernel's environment, default kernel_env());
     returns (nb, seconds, peak kernel memory in MiB or None)."""
+    # shutdown_kernel="immediate": the kernel holds nothing worth a graceful exit, which would add
+    # about 0.5 s of waiting per notebook to every measurement.
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}},
-                            record_timing=False)
+                            record_timing=False, shutdown_kernel="immediate")
     client.km = client.create_kernel_manager()
     peak = None
     t0 = time.perf_counter()

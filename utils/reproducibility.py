@@ -7,12 +7,16 @@ import torch
 
 from ._checks import check_int
 
+# CPU cores this process may use (torch's own default follows OMP_NUM_THREADS, which the course sets to 1)
+CPU_COUNT = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
 
 def seed_everything(seed=0, threads=1):
     """Seed Python, NumPy and torch, and set torch's CPU thread count.
 
     One thread is the default on purpose: the course's models are tiny, and on a
     2-core machine they run 30-200x slower on 2 threads when the other core is busy.
+    (utils.train_batched uses two threads for its big batched steps, where they pay.)
     Returns the seed so a notebook can print or reuse it.
     """
     check_int("seed", seed, minimum=0)
