@@ -19,6 +19,19 @@ from coursemap import ROOT, load_map  # noqa: E402
 from execute import run  # noqa: E402
 
 
+def measure_floor(lectures):
+    """Seconds for a notebook with only the setup cell, and with the setup cell plus one optimizer step."""
+    first = ROOT / lectures[0].path
+    setup = next(c.source for c in nbformat.read(first, as_version=4).cells if "import utils" in c.source)
+    step = ("import torch\np = torch.zeros(1, requires_grad=True)\nopt = torch.optim.SGD([p], lr=0.1)\n"
+            "p.sum().backward()\nopt.step()")
+    times = []
+    for extra in ("pass", step):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(setup), nbformat.v4.new_code_cell(extra)])
+        times.append(min(run(nb, first.parent)[1] for _ in range(2)))
+    return times
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(ROOT / "BENCHMARK.md"))
@@ -36,12 +49,17 @@ def main(argv=None):
         totals[lec.section] = totals.get(lec.section, 0.0) + secs
         print(f"{secs:6.1f} s  {peak or 0:6.0f} MiB  {lec.path}", flush=True)
     total = sum(totals.values())
+    floor = measure_floor(lectures)
     lines = [
         "# Benchmark: time to execute each notebook",
         "",
         f"Written by `tools/benchmark.py` on {datetime.date.today()}: each notebook run top to bottom in a fresh",
         f"kernel, one after another, on {os.cpu_count()} CPU cores ({platform.machine()}, Python "
         f"{platform.python_version()}). Seconds include kernel start and imports; peak memory is the kernel's.",
+        "",
+        f"The floor under every number: a notebook holding only the course setup cell (kernel start, importing",
+        f"torch, matplotlib and `utils`) takes {floor[0]:.1f} s; adding one `torch.optim` step takes {floor[1]:.1f} s, because",
+        "torch imports its compiler stack the first time an optimizer is built or stepped.",
         "",
         "| # | Notebook | Seconds | Peak memory (MiB) |",
         "|---|---|---:|---:|",
