@@ -40,6 +40,8 @@ case "$cmd" in
     if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
     fi
+    # two test workers run two notebooks at once: each gets one core (utils.train_batched reads DUDL_THREADS)
+    export DUDL_THREADS=${DUDL_THREADS:-1}
     exec "$VPY" -m pytest -n 2 --dist loadscope "$@" ;;
   site)
     exec "$VPY" tools/build_site.py "$@" ;;

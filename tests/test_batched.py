@@ -222,3 +222,17 @@ def test_two_threads_give_bit_identical_results(config):
         rec = utils.train_batched(net, **kw, threads=threads, generator=torch.Generator().manual_seed(1))
         results.append([p.detach().clone() for p in net.params] + list(rec.values()))
     assert all(torch.equal(a, b) for a, b in zip(*results))
+
+
+def test_thread_cap_from_environment(monkeypatch):
+    from utils.batched import _max_threads
+    monkeypatch.setenv("DUDL_THREADS", "1")
+    assert _max_threads() == 1
+    monkeypatch.setenv("DUDL_THREADS", "two")
+    with pytest.raises(ValueError, match="DUDL_THREADS"):
+        _max_threads()
+    monkeypatch.setenv("DUDL_THREADS", "0")
+    with pytest.raises(ValueError, match="DUDL_THREADS"):
+        _max_threads()
+    monkeypatch.delenv("DUDL_THREADS")
+    assert _max_threads() == min(2, utils.reproducibility.CPU_COUNT)

@@ -230,6 +230,17 @@ def _input_grad(dz, W):
     return torch.bmm(dz, W.transpose(1, 2))
 
 
+def _max_threads():
+    """Threads for big batched steps: DUDL_THREADS if set, else 2 when the machine has two cores."""
+    value = os.environ.get("DUDL_THREADS", "").strip()
+    if not value:
+        return min(2, CPU_COUNT)
+    try:
+        return check_int("DUDL_THREADS", int(value), minimum=1)
+    except ValueError:
+        raise ValueError(f"DUDL_THREADS must be a whole number of threads (1 or more), e.g. 1; got {value!r}.") from None
+
+
 @contextlib.contextmanager
 def _num_threads(n):
     """torch's intra-op thread count set to n inside the block, restored after."""
@@ -332,10 +343,11 @@ def train_batched(net, X, y, *, loss, lr, epochs, optimizer="sgd", weight_decay=
     batch_size: None for full batch; otherwise each epoch shuffles the rows once (the
     same order for every model) with `generator`. test: optional (X_test, y_test).
     progress: show a progress bar over epochs in Jupyter (quiet when TQDM_DISABLE=1, as in tests).
-    threads: CPU threads while training. None: two (if the machine has them) when a step's tensors
-    are big (models x rows x widest layer >= 100,000 numbers), where they halve the time; otherwise
-    the current setting (one, after seed_everything). Results are bit-for-bit the same on one or two
-    threads (tests check). On a machine whose other cores are busy, pass threads=1.
+    threads: CPU threads while training. None: two (if the machine has them; the environment variable
+    DUDL_THREADS overrides) when a step's tensors are big (models x rows x widest layer >= 100,000
+    numbers), where they halve the time; otherwise the current setting (one, after seed_everything).
+    Results are bit-for-bit the same on one or two threads (tests check). On a machine whose other
+    cores are busy, pass threads=1 (the test suite, which runs two notebooks at once, sets DUDL_THREADS=1).
 
     Returns a dict of tensors [epochs, M]: train_loss, and for classification train_acc
     (percent, from the outputs each step was computed on); with `test`, test_loss and
@@ -370,7 +382,7 @@ def train_batched(net, X, y, *, loss, lr, epochs, optimizer="sgd", weight_decay=
             rec["test_acc"] = torch.zeros(epochs, m)
     if threads is None:
         big = m * bs * max(net.sizes[1:]) >= 100_000
-        threads = min(2, CPU_COUNT) if big else torch.get_num_threads()
+        threads = _max_threads() if big else torch.get_num_threads()
     threads = check_int("threads", threads, minimum=1)
     with _num_threads(threads):
         step = 0
