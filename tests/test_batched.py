@@ -176,7 +176,7 @@ def test_padding_is_exact_for_activations_nonzero_or_zero_at_0(act, module):
 def test_hand_written_backward_equals_autograd(act, loss, outputs, shared_x, dropout, padded):
     """The trainer's backward pass is written out by hand (faster than autograd here); it must
     give autograd's gradients, including through dropout masks and zero-padded units."""
-    from utils.batched import _backward, _loss_and_grad, _normalize_targets
+    from utils.batched import _backward, _loss_and_grad, _loss_per_model, _normalize_targets
     m, n = 3, 7
     widths = [[2, 5], [5, 3], [4, 4]] if padded else None
     net = utils.BatchedMLP(m, [4, 5, 5, outputs], activation=act, hidden_widths=widths, dropout=dropout)
@@ -186,7 +186,6 @@ def test_hand_written_backward_equals_autograd(act, loss, outputs, shared_x, dro
         torch.randint(0, 2, lead + (n, 1)).float() if loss == "bce" else torch.randn(lead + (n, 2)))
     y = _normalize_targets(X, y, loss, m)
     out = net.forward(X, train=True, generator=torch.Generator().manual_seed(5))
-    from utils.batched import _loss_per_model
     expected = torch.autograd.grad(_loss_per_model(out, y, loss).sum(), net.params)
     with torch.no_grad():
         out2, inputs, hidden = net._forward(X, train=True, generator=torch.Generator().manual_seed(5))

@@ -7,6 +7,11 @@ b [M, 1, out], so one `baddbmm` runs a layer for all M models. The loss is the
 sum over models of each model's own mean loss: the gradient each model gets is
 exactly the one it would get alone, so the models stay independent.
 
+Training computes those gradients with a backward pass written out by hand (the
+chain rule of an MLP, in place where it can) instead of autograd: at these sizes the
+step is bound by passes over memory, and the hand-written pass makes fewer of them.
+tests/test_batched.py checks it against autograd, case by case.
+
 Models of different hidden widths share one tensor by zero-padding to the widest.
 A padded unit has all-zero weights, so with relu, tanh or linear activations it outputs
 0, gets zero gradients and stays zero; with sigmoid (0.5 at 0) a fixed 0/1 mask keeps it
