@@ -27,7 +27,8 @@ def report():
         lines.append(f"device      {utils.get_device()} (cuda available: {torch.cuda.is_available()})")
         lines.append(f"threads     torch {torch.get_num_threads()} by default; notebooks use 1 "
                      f"(OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}); big batched sweeps use "
-                     f"{min(2, utils.reproducibility.CPU_COUNT)} of {utils.reproducibility.CPU_COUNT} usable cores")
+                     f"{utils.batched._max_threads()} of {utils.reproducibility.CPU_COUNT} usable cores (DUDL_THREADS="
+                     f"{os.environ.get('DUDL_THREADS', 'unset')})")
     except Exception as exc:  # report, do not crash: this is what people run when things are broken
         lines.append(f"torch/utils import failed: {exc!r}")
     return "\n".join(lines)
