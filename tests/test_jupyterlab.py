@@ -2,11 +2,14 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -26,36 +29,52 @@ def lab_args():
     return re.findall(r"--[A-Za-z.]+_?[A-Za-z_]*=\S+", line.replace('"$PWD"', str(ROOT)).replace('"$@"', ""))
 
 
+def start_lab(runtime, env, attempts=5):
+    """Start JupyterLab on a free port; returns (process, base URL, token).
+
+    The port is free when we look and bound by the server a moment later; if another test worker
+    took it in between, the server exits and we start again on another port. Its kernels use Unix
+    sockets (KernelManager.transport=ipc), so they cannot collide with other workers' kernels."""
+    for _ in range(attempts):
+        port, token = free_port(), uuid.uuid4().hex
+        cmd = [sys.executable, "-m", "jupyterlab", *lab_args(), "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+               "--ServerApp.port_retries=0", "--KernelManager.transport=ipc",
+               f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"]
+        if os.geteuid() == 0:
+            cmd.append("--allow-root")
+        log = open(runtime / "server.log", "w")
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                return proc, base, token
+            except Exception:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.5)
+        else:
+            proc.kill()
+            pytest.fail("JupyterLab did not start within 60 s")
+        if "already in use" not in (runtime / "server.log").read_text():
+            pytest.fail(f"JupyterLab exited: {(runtime / 'server.log').read_text()[-2000:]}")
+    pytest.fail(f"JupyterLab found no free port in {attempts} attempts")
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port, token = free_port(), uuid.uuid4().hex
-    runtime = tmp_path_factory.mktemp("jupyter-runtime")
+def server():
+    # a short runtime folder: the kernels' Unix socket paths must stay under about 100 characters
+    runtime = Path(tempfile.mkdtemp(prefix="dudl-lab", dir="/tmp"))
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime), JUPYTER_CONFIG_DIR=str(runtime / "config"))
     env.pop("PYTHONPATH", None)  # the setup cell must find utils on its own
-    cmd = [sys.executable, "-m", "jupyterlab", *lab_args(), "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-           f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"]
-    if os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log = open(runtime / "server.log", "w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except Exception:
-            if proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited: {(runtime / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("JupyterLab did not start within 60 s")
+    proc, base, token = start_lab(runtime, env)
     yield base, token
     proc.terminate()
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+    shutil.rmtree(runtime, ignore_errors=True)
 
 
 def api(base, token, path, method="GET", body=None):

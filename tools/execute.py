@@ -8,17 +8,49 @@ it), with the repo on PYTHONPATH and torch on one thread. Outputs are kept; timi
 widget state and other machine-specific metadata are dropped; cell tags are kept.
 """
 import argparse
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 import time
+import uuid
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 import stamp
 from coursemap import ROOT, load_map
 
 KEEP_CELL_META = ("tags", "jupyter", "collapsed", "cellView")
+
+
+_IPC_DIR = None
+
+
+def _ipc_dir():
+    """One short private folder per process for kernel sockets (a Unix socket path must stay under
+    about 100 characters, so not under pytest's long tmp paths)."""
+    global _IPC_DIR
+    if _IPC_DIR is None:
+        _IPC_DIR = tempfile.mkdtemp(prefix="dudl-k", dir="/tmp" if os.path.isdir("/tmp") else None)
+        atexit.register(shutil.rmtree, _IPC_DIR, ignore_errors=True)
+    return _IPC_DIR
+
+
+class IPCKernelManager(KernelManager):
+    """A kernel manager whose kernel talks over Unix sockets with a name of its own.
+
+    Over TCP (jupyter_client's default) the manager asks the OS for free ports, closes them and lets
+    the kernel bind them later: two test workers starting kernels at the same moment can be handed
+    the same port ("Address already in use", then "Kernel died before replying to kernel_info").
+    A socket file named after a fresh uuid cannot be handed to anyone else."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", os.path.join(_ipc_dir(), uuid.uuid4().hex[:12]))
+        super().__init__(**kwargs)
 
 
 def kernel_env():
@@ -47,7 +79,8 @@ def run(nb, cwd, timeout=600, env=None):
     # shutdown_kernel="immediate": the kernel holds nothing worth a graceful exit, which would add
     # about 0.5 s of waiting per notebook to every measurement.
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}},
-                            record_timing=False, shutdown_kernel="immediate")
+                            record_timing=False, shutdown_kernel="immediate",
+                            kernel_manager_class=IPCKernelManager)
     client.km = client.create_kernel_manager()
     peak = None
     t0 = time.perf_counter()
