@@ -3,6 +3,8 @@
 #
 #   bash course.sh lab     set up (first time) and open the course in JupyterLab at its index
 #   bash course.sh test    set up (first time) and run every test: unit tests, course checks, every notebook
+#   bash course.sh test --colab   build .venv-colab (requirements-colab.txt: Colab's versions) and run
+#                          every notebook alone in it, comparing each result line with the stored one
 #   bash course.sh bench   time every notebook and write BENCHMARK.md
 #   bash course.sh site    build the course website into _build/html (from the executed notebooks)
 #   bash course.sh env     print an environment report (versions, device, threads) for bug reports
@@ -15,6 +17,19 @@ cmd=${1:-}
 [ $# -gt 0 ] && shift
 
 PYTHON=${PYTHON:-python3}
+if [ "$cmd" = test ] && [ "${1:-}" = --colab ]; then
+  shift
+  if [ ! -x .venv-colab/bin/python ]; then
+    "$PYTHON" -m venv .venv-colab
+  fi
+  cstamp=".venv-colab/.installed-$(cksum < requirements-colab.txt | cut -d' ' -f1)"
+  if [ ! -f "$cstamp" ]; then
+    .venv-colab/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-colab.txt
+    touch "$cstamp"
+  fi
+  export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} DUDL_THREADS=${DUDL_THREADS:-1} DUDL_STACK=colab
+  exec .venv-colab/bin/python -m pytest -n 2 --dist loadscope tests/test_colab.py "$@"
+fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
@@ -50,5 +65,5 @@ case "$cmd" in
   env)
     exec "$VPY" tools/envreport.py ;;
   *)
-    sed -n '2,13p' "$0"; exit 2 ;;
+    sed -n '2,15p' "$0"; exit 2 ;;
 esac

@@ -103,3 +103,27 @@ def test_requirement_files_agree():
         assert req.specifier.contains(lock[name]), f"lock pins {name}=={lock[name]}, outside {req.specifier}"
         if spec in runtime:  # Colab's stack must satisfy these: lower bounds only
             assert all(s.operator == ">=" for s in req.specifier), f"{spec}: requirements.txt uses lower bounds only"
+
+
+def test_lower_bounds_are_the_versions_the_colab_suite_runs():
+    """Every lower bound in requirements.txt but torch's is the pin in requirements-colab.txt, so
+    `bash course.sh test --colab` is the test that runs it; torch's bound is Colab's, untested here,
+    and the README must say so. Python: the environment asks for the only version we test."""
+    from packaging.requirements import Requirement
+    pins = dict(l.split("==") for l in (ROOT / "requirements-colab.txt").read_text().splitlines()
+                if "==" in l and not l.startswith("#"))
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if not line:
+            continue
+        req = Requirement(line)
+        (spec,) = req.specifier
+        if req.name == "torch":
+            assert f"torch {spec.version}" in (ROOT / "README.md").read_text(), \
+                "the README must say that torch's lower bound is untested"
+            continue
+        assert req.name in pins, f"{req.name} has a lower bound but no pin in requirements-colab.txt"
+        assert spec.version == pins[req.name], \
+            f"requirements.txt: {line}, but the Colab suite runs {req.name}=={pins[req.name]}"
+    deps = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
+    assert "python>=3.11" in deps
