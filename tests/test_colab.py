@@ -35,18 +35,20 @@ COLAB_STACK = os.environ.get("DUDL_STACK") == "colab"
 
 
 def text_outputs(nb):
-    """(code cell number, its text outputs) for every code cell: streams, text/plain results, errors."""
+    """(code cell number, its text outputs) for every code cell: its stdout, its stderr, then its text/plain
+    results and errors. Each stream is joined whole: where the kernel cuts a print into chunks, and how
+    stdout and stderr interleave, depends on timing, not on the code."""
     cells = []
     for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
-        parts = []
+        streams, rest = {"stdout": "", "stderr": ""}, []
         for o in cell.get("outputs", []):
             if o.get("output_type") == "stream":
-                parts.append(f"[{o.get('name')}] {o.get('text', '')}")
+                streams[o.get("name", "stdout")] = streams.get(o.get("name", "stdout"), "") + o.get("text", "")
             elif o.get("output_type") in ("execute_result", "display_data"):
-                parts.append(o.get("data", {}).get("text/plain", ""))
+                rest.append(o.get("data", {}).get("text/plain", ""))
             elif o.get("output_type") == "error":
-                parts.append(f"[error] {o.get('ename')}: {o.get('evalue')}")
-        cells.append((i, "".join(parts)))
+                rest.append(f"[error] {o.get('ename')}: {o.get('evalue')}")
+        cells.append((i, "[stdout] " + streams["stdout"] + "[stderr] " + streams["stderr"] + "".join(rest)))
     return cells
 
 
