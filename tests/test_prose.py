@@ -97,3 +97,14 @@ def test_rounding_at_the_precision_written():
     assert flagged("the weight shrank by a third") == ["a third"]
     assert flagged("see lectures 32 and 38, item 10") == []           # course item numbers
     assert flagged("try `lr = 0.37`\n\n## Explorations\n\n1. Train for 5,000 epochs.") == []
+
+
+@pytest.mark.parametrize("rel", [lec.path for lec in LECTURES])
+def test_the_text_cites_nothing_a_learner_cannot_see(rel):
+    # learners have the notebooks, not the study notes the map was built from: a notebook says what the
+    # original course showed, and its stamped footer names that course
+    nb = json.loads((ROOT / rel).read_text())
+    cells = [(i, "".join(c["source"])) for i, c in enumerate(nb["cells"])]
+    cited = [i for i, src in cells if "syllabus" in src.lower()]
+    assert not cited, f"{rel}: cells {cited} cite 'the syllabus', which a learner does not have"
+    assert "A deep understanding of deep learning" in cells[-1][1], f"{rel}: the footer does not name the course it follows"

@@ -75,14 +75,16 @@ def header_source(data, lectures, i):
     return "\n".join(lines)
 
 
-def footer_source(lectures, i):
-    return "---\n\n" + nav_line(lectures, i)
+def footer_source(data, lectures, i):
+    return ("---\n\n" + nav_line(lectures, i) + "\n\n"
+            f"<small>This course follows the lecture course *{data['follows']}*; "
+            "\"the original course\" in the text means that course and its lecture of the same name.</small>")
 
 
 def stamped_cells(data, lectures, i):
     head = nbformat.v4.new_markdown_cell(header_source(data, lectures, i), metadata={"tags": ["dudl-header"]})
     setup = nbformat.v4.new_code_cell(SETUP.format(repo=data["repository"]), metadata={"tags": ["dudl-setup"]})
-    foot = nbformat.v4.new_markdown_cell(footer_source(lectures, i), metadata={"tags": ["dudl-footer"]})
+    foot = nbformat.v4.new_markdown_cell(footer_source(data, lectures, i), metadata={"tags": ["dudl-footer"]})
     return head, setup, foot
 
 
