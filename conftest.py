@@ -1,5 +1,6 @@
 """pytest setup shared by unit tests and nbval: the repo on the path, one thread per process, and
 kernels that talk over Unix sockets (tools/execute.py: IPCKernelManager says why)."""
+
 import os
 import sys
 from pathlib import Path

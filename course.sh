@@ -22,9 +22,11 @@ if [ "$cmd" = test ] && [ "${1:-}" = --colab ]; then
   if [ ! -x .venv-colab/bin/python ]; then
     "$PYTHON" -m venv .venv-colab
   fi
-  cstamp=".venv-colab/.installed-$(cksum < requirements-colab.txt | cut -d' ' -f1)"
+  cstamp=".venv-colab/.installed-$(cat requirements-colab.txt pyproject.toml | cksum | cut -d' ' -f1)"
   if [ ! -f "$cstamp" ]; then
     .venv-colab/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-colab.txt
+    # the course's own package, from this checkout (its dependencies are the pins just installed)
+    .venv-colab/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
     touch "$cstamp"
   fi
   export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} DUDL_THREADS=${DUDL_THREADS:-1} DUDL_STACK=colab
@@ -34,13 +36,15 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 VPY=.venv/bin/python
-stamp=".venv/.installed-$(cat requirements-lock.txt requirements-dev.txt requirements.txt | cksum | cut -d' ' -f1)"
+stamp=".venv/.installed-$(cat requirements-lock.txt requirements-dev.txt requirements.txt pyproject.toml | cksum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ]; then
   if "$VPY" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)'; then
     "$VPY" -m pip install --quiet --disable-pip-version-check -r requirements-lock.txt
   else
     "$VPY" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
   fi
+  # the course's own package `utils`, editable: notebooks import it wherever they sit
+  "$VPY" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
   touch "$stamp"
 fi
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}

@@ -1,4 +1,5 @@
 """Headless Chromium for the browser tests (Debian's chromium, driven by Playwright)."""
+
 import contextlib
 import functools
 import http.server
@@ -10,8 +11,16 @@ import threading
 import pytest
 
 CHROMIUM = os.environ.get("DUDL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def require_browser():
@@ -30,6 +39,7 @@ def require_browser():
 @contextlib.contextmanager
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
@@ -47,6 +57,7 @@ def free_port():
 @contextlib.contextmanager
 def serve(directory):
     """Serve a folder over HTTP on localhost; yields the base URL."""
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass

@@ -1,4 +1,5 @@
 """The batched trainer must equal training each model alone (same start, same data)."""
+
 import pytest
 import torch
 import torch.nn as nn
@@ -20,11 +21,17 @@ def train_alone(model, X, y, loss_fn, lr, epochs, opt="sgd", weight_decay=0.0, o
     optim = cls(model.parameters(), lr=lr, weight_decay=weight_decay)
     n_w = sum(p.numel() for name, p in model.named_parameters() if "bias" not in name)
     for e in range(epochs):
-        batches = [slice(None)] if batch_size is None else [order[e][s:s + batch_size] for s in range(0, len(X), batch_size)]
+        batches = (
+            [slice(None)]
+            if batch_size is None
+            else [order[e][s : s + batch_size] for s in range(0, len(X), batch_size)]
+        )
         for idx in batches:
             loss = loss_fn(model(X[idx]), y[idx])
             if l1:
-                loss = loss + l1 * sum(p.abs().sum() for name, p in model.named_parameters() if "bias" not in name) / n_w
+                loss = (
+                    loss + l1 * sum(p.abs().sum() for name, p in model.named_parameters() if "bias" not in name) / n_w
+                )
             optim.zero_grad()
             loss.backward()
             optim.step()
@@ -110,13 +117,16 @@ def test_eval_outputs_match_to_module():
         assert torch.allclose(out[k], net.to_module(k)(X), atol=1e-6)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(n_models=0, sizes=[2, 1]), "n_models"),
-    (dict(n_models=2, sizes=[2]), "sizes"),
-    (dict(n_models=2, sizes=[2, 3, 1], activation="gelu"), "activation"),
-    (dict(n_models=2, sizes=[2, 3, 1], dropout=[0.1, 0.2, 0.3]), "dropout"),
-    (dict(n_models=2, sizes=[2, 3, 1], hidden_widths=[[4], [1]]), "hidden_widths"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(n_models=0, sizes=[2, 1]), "n_models"),
+        (dict(n_models=2, sizes=[2]), "sizes"),
+        (dict(n_models=2, sizes=[2, 3, 1], activation="gelu"), "activation"),
+        (dict(n_models=2, sizes=[2, 3, 1], dropout=[0.1, 0.2, 0.3]), "dropout"),
+        (dict(n_models=2, sizes=[2, 3, 1], hidden_widths=[[4], [1]]), "hidden_widths"),
+    ],
+)
 def test_constructor_rejects_bad_input(kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):
         utils.BatchedMLP(**kwargs)
@@ -137,6 +147,7 @@ def test_train_rejects_bad_input():
 
 def test_progress_bar_stays_quiet_when_disabled(monkeypatch):
     from utils.batched import _progress
+
     rng = range(5)
     monkeypatch.setenv("TQDM_DISABLE", "1")
     assert _progress(rng, True, "x") is rng
@@ -177,13 +188,17 @@ def test_hand_written_backward_equals_autograd(act, loss, outputs, shared_x, dro
     """The trainer's backward pass is written out by hand (faster than autograd here); it must
     give autograd's gradients, including through dropout masks and zero-padded units."""
     from utils.batched import _backward, _loss_and_grad, _loss_per_model, _normalize_targets
+
     m, n = 3, 7
     widths = [[2, 5], [5, 3], [4, 4]] if padded else None
     net = utils.BatchedMLP(m, [4, 5, 5, outputs], activation=act, hidden_widths=widths, dropout=dropout)
     X = torch.randn(n, 4) if shared_x else torch.randn(m, n, 4)
     lead = () if shared_x else (m,)
-    y = torch.randint(0, 3, lead + (n,)) if loss == "ce" else (
-        torch.randint(0, 2, lead + (n, 1)).float() if loss == "bce" else torch.randn(lead + (n, 2)))
+    y = (
+        torch.randint(0, 3, lead + (n,))
+        if loss == "ce"
+        else (torch.randint(0, 2, lead + (n, 1)).float() if loss == "bce" else torch.randn(lead + (n, 2)))
+    )
     y = _normalize_targets(X, y, loss, m)
     out = net.forward(X, train=True, generator=torch.Generator().manual_seed(5))
     expected = torch.autograd.grad(_loss_per_model(out, y, loss).sum(), net.params)
@@ -212,8 +227,17 @@ def test_two_threads_give_bit_identical_results(config):
     else:
         X = torch.randn(40, 300, 5)
         make = lambda: utils.BatchedMLP(40, [5, 64, 2], activation="tanh", dropout=0.2)
-        kw = dict(X=X, y=torch.randn(40, 300, 2), loss="mse", lr=0.01, epochs=10, optimizer="adam", l1=0.01,
-                  weight_decay=0.01, batch_size=50)
+        kw = dict(
+            X=X,
+            y=torch.randn(40, 300, 2),
+            loss="mse",
+            lr=0.01,
+            epochs=10,
+            optimizer="adam",
+            l1=0.01,
+            weight_decay=0.01,
+            batch_size=50,
+        )
     results = []
     for threads in (1, 2):
         torch.manual_seed(0)
@@ -225,6 +249,7 @@ def test_two_threads_give_bit_identical_results(config):
 
 def test_thread_cap_from_environment(monkeypatch):
     from utils.batched import _max_threads
+
     monkeypatch.setenv("DUDL_THREADS", "1")
     assert _max_threads() == 1
     monkeypatch.setenv("DUDL_THREADS", "two")

@@ -9,6 +9,7 @@ character: a nondeterministic print or a notebook the committed code no longer p
 On the Colab stack (`bash course.sh test --colab`, DUDL_STACK=colab: other numpy/scipy/sklearn/matplotlib
 versions whose float rounding may differ in the last digits) the result line must still be the stored one.
 """
+
 import json
 import os
 import shutil
@@ -78,8 +79,11 @@ def test_notebook_runs_alone_fetching_the_course(rel, local_clone, tmp_path):
     if COLAB_STACK:
         return
     differ = [(i, want, got) for (i, want), (_, got) in zip(text_outputs(stored), text_outputs(nb)) if want != got]
-    assert not differ, "text outputs differ from the stored notebook (re-run with tools/execute.py, or make the " \
-        "print deterministic):\n" + "\n".join(f"code cell {i}:\n  stored: {w!r}\n  run:    {g!r}" for i, w, g in differ[:5])
+    assert not differ, (
+        "text outputs differ from the stored notebook (re-run with tools/execute.py, or make the "
+        "print deterministic):\n"
+        + "\n".join(f"code cell {i}:\n  stored: {w!r}\n  run:    {g!r}" for i, w, g in differ[:5])
+    )
 
 
 def test_the_colab_stack_is_the_one_requested():
@@ -87,10 +91,16 @@ def test_the_colab_stack_is_the_one_requested():
     if not COLAB_STACK:
         pytest.skip("runs in `bash course.sh test --colab`")
     from importlib.metadata import version
-    pins = dict(l.split("==") for l in (ROOT / "requirements-colab.txt").read_text().splitlines()
-                if "==" in l and not l.startswith("#"))
+
+    pins = dict(
+        l.split("==")
+        for l in (ROOT / "requirements-colab.txt").read_text().splitlines()
+        if "==" in l and not l.startswith("#")
+    )
     for name in ("numpy", "scipy", "scikit-learn", "matplotlib", "sympy", "ipython", "ipywidgets", "tqdm"):
-        assert version(name) == pins[name], f"{name} {version(name)} is installed, requirements-colab.txt pins {pins[name]}"
+        assert version(name) == pins[name], (
+            f"{name} {version(name)} is installed, requirements-colab.txt pins {pins[name]}"
+        )
 
 
 @pytest.mark.parametrize("rel", [lec.path for lec in LECTURES])

@@ -1,8 +1,10 @@
 """The course map, the syllabus, the notebooks on disk and the README must agree."""
+
 import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,11 @@ SECTION_FOLDERS = ["math", "gradientDescent", "ANN", "overfitting", "regularizat
 
 
 def find_syllabus():
-    candidates = [os.environ.get("DUDL_SYLLABUS"), ROOT.parent / "shared/syllabus/deep-learning-notes.md",
-                  Path("/work/shared/syllabus/deep-learning-notes.md")]
+    candidates = [
+        os.environ.get("DUDL_SYLLABUS"),
+        ROOT.parent / "shared/syllabus/deep-learning-notes.md",
+        Path("/work/shared/syllabus/deep-learning-notes.md"),
+    ]
     return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
 
 
@@ -83,13 +88,19 @@ def test_requirement_files_agree():
     def reqs(path):
         lines = [l.split("#")[0].strip() for l in (ROOT / path).read_text().splitlines()]
         return [l for l in lines if l and not l.startswith("-r")]
+
     runtime, dev = reqs("requirements.txt"), reqs("requirements-dev.txt")
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_deps = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert sorted(pip_deps) == sorted(runtime + dev)
+    assert "-e ." in pip_deps, "environment.yml must install the course package"
+    assert sorted(d for d in pip_deps if not d.startswith("-")) == sorted(runtime + dev)
+    # the package's own dependencies are the runtime lower bounds
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert sorted(project["dependencies"]) == sorted(runtime)
     # the lock pins a version of every package, and each pin meets its lower bound
     from packaging.requirements import Requirement
     from packaging.version import Version
+
     lock = {}
     for line in (ROOT / "requirements-lock.txt").read_text().splitlines():
         if line and not line.startswith("#"):
@@ -110,8 +121,12 @@ def test_lower_bounds_are_the_versions_the_colab_suite_runs():
     `bash course.sh test --colab` is the test that runs it; torch's bound is Colab's, untested here,
     and the README must say so. Python: the environment asks for the only version we test."""
     from packaging.requirements import Requirement
-    pins = dict(l.split("==") for l in (ROOT / "requirements-colab.txt").read_text().splitlines()
-                if "==" in l and not l.startswith("#"))
+
+    pins = dict(
+        l.split("==")
+        for l in (ROOT / "requirements-colab.txt").read_text().splitlines()
+        if "==" in l and not l.startswith("#")
+    )
     for line in (ROOT / "requirements.txt").read_text().splitlines():
         line = line.split("#")[0].strip()
         if not line:
@@ -119,11 +134,13 @@ def test_lower_bounds_are_the_versions_the_colab_suite_runs():
         req = Requirement(line)
         (spec,) = req.specifier
         if req.name == "torch":
-            assert f"torch {spec.version}" in (ROOT / "README.md").read_text(), \
+            assert f"torch {spec.version}" in (ROOT / "README.md").read_text(), (
                 "the README must say that torch's lower bound is untested"
+            )
             continue
         assert req.name in pins, f"{req.name} has a lower bound but no pin in requirements-colab.txt"
-        assert spec.version == pins[req.name], \
+        assert spec.version == pins[req.name], (
             f"requirements.txt: {line}, but the Colab suite runs {req.name}=={pins[req.name]}"
+        )
     deps = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
     assert "python>=3.11" in deps

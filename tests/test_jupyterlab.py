@@ -1,4 +1,5 @@
 """JupyterLab as a learner meets it: a real server, its contents API and kernel, and the page in Chromium."""
+
 import json
 import os
 import re
@@ -37,9 +38,19 @@ def start_lab(runtime, env, attempts=5):
     sockets (KernelManager.transport=ipc), so they cannot collide with other workers' kernels."""
     for _ in range(attempts):
         port, token = free_port(), uuid.uuid4().hex
-        cmd = [sys.executable, "-m", "jupyterlab", *lab_args(), "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-               "--ServerApp.port_retries=0", "--KernelManager.transport=ipc",
-               f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            *lab_args(),
+            "--no-browser",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            "--ServerApp.port_retries=0",
+            "--KernelManager.transport=ipc",
+            f"--IdentityProvider.token={token}",
+            "--ServerApp.open_browser=False",
+        ]
         if os.geteuid() == 0:
             cmd.append("--allow-root")
         log = open(runtime / "server.log", "w")
@@ -78,8 +89,12 @@ def server():
 
 
 def api(base, token, path, method="GET", body=None):
-    req = urllib.request.Request(f"{base}{path}", method=method, data=None if body is None else json.dumps(body).encode(),
-                                 headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    req = urllib.request.Request(
+        f"{base}{path}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=30) as r:
         return json.loads(r.read() or b"null")
 
@@ -90,6 +105,7 @@ def test_course_opens_at_its_index(server):
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *a, **k):
             return None
+
     opener = urllib.request.build_opener(NoRedirect)
     try:
         opener.open(f"{base}/?token={token}", timeout=10)
@@ -112,22 +128,48 @@ def test_contents_api_lists_every_lecture(server):
 
 def test_a_lecture_runs_in_the_servers_kernel(server):
     import websocket  # websocket-client, a jupyter_server dependency
+
     base, token = server
-    session = api(base, token, "/api/sessions", "POST",
-                  {"path": LECTURE_TO_RUN, "type": "notebook", "kernel": {"name": "python3"}})
+    session = api(
+        base,
+        token,
+        "/api/sessions",
+        "POST",
+        {"path": LECTURE_TO_RUN, "type": "notebook", "kernel": {"name": "python3"}},
+    )
     kid = session["kernel"]["id"]
-    ws = websocket.create_connection(f"{base.replace('http', 'ws')}/api/kernels/{kid}/channels?token={token}", timeout=120)
+    ws = websocket.create_connection(
+        f"{base.replace('http', 'ws')}/api/kernels/{kid}/channels?token={token}", timeout=120
+    )
     nb = nbformat.read(ROOT / LECTURE_TO_RUN, as_version=4)
     last_output = ""
     try:
         for cell in [c for c in nb.cells if c.cell_type == "code"]:
             msg_id = uuid.uuid4().hex
-            ws.send(json.dumps({
-                "header": {"msg_id": msg_id, "username": "test", "session": uuid.uuid4().hex, "msg_type": "execute_request",
-                           "version": "5.3"},
-                "parent_header": {}, "metadata": {}, "channel": "shell",
-                "content": {"code": cell.source, "silent": False, "store_history": True, "user_expressions": {},
-                            "allow_stdin": False, "stop_on_error": True}}))
+            ws.send(
+                json.dumps(
+                    {
+                        "header": {
+                            "msg_id": msg_id,
+                            "username": "test",
+                            "session": uuid.uuid4().hex,
+                            "msg_type": "execute_request",
+                            "version": "5.3",
+                        },
+                        "parent_header": {},
+                        "metadata": {},
+                        "channel": "shell",
+                        "content": {
+                            "code": cell.source,
+                            "silent": False,
+                            "store_history": True,
+                            "user_expressions": {},
+                            "allow_stdin": False,
+                            "stop_on_error": True,
+                        },
+                    }
+                )
+            )
             text = ""
             while True:
                 msg = json.loads(ws.recv())

@@ -3,6 +3,7 @@
 Over TCP, jupyter_client picks free ports, releases them and lets the kernel bind them later, so two
 test workers starting kernels at once could be handed the same port ("Address already in use").
 """
+
 import os
 
 import nbformat
@@ -34,7 +35,13 @@ def test_two_managers_never_share_an_address():
 
 
 def test_the_kernel_that_runs_a_notebook_uses_unix_sockets(tmp_path):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import json, ipykernel.connect as c; print(json.loads(open(c.get_connection_file()).read())['transport'])")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "import json, ipykernel.connect as c\n"
+                "print(json.loads(open(c.get_connection_file()).read())['transport'])"
+            )
+        ]
+    )
     nb, _, _ = run(nb, tmp_path, env=dict(os.environ))
     assert nb.cells[0].outputs[0]["text"].strip() == "ipc"

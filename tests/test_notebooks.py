@@ -3,6 +3,7 @@
 (nbval, run by the same `pytest` command, re-executes each notebook and compares
 its result cell; these tests check how the stored notebooks are written.)
 """
+
 import json
 import re
 
@@ -49,7 +50,9 @@ def test_no_personal_metadata_or_absolute_paths(rel):
     raw = json.loads((ROOT / rel).read_text())
     assert set(raw["metadata"]) <= {"kernelspec", "language_info"}, f"{rel}: metadata {sorted(raw['metadata'])}"
     for c in raw["cells"]:
-        assert set(c.get("metadata", {})) <= {"tags", "jupyter", "collapsed", "cellView"}, f"{rel}: cell metadata {c['metadata']}"
+        assert set(c.get("metadata", {})) <= {"tags", "jupyter", "collapsed", "cellView"}, (
+            f"{rel}: cell metadata {c['metadata']}"
+        )
         texts = [text_of(c)] + [json.dumps({k: v for k, v in o.items() if k != "data"}) for o in c.get("outputs", [])]
         texts += [str(o.get("data", {}).get("text/plain", "")) for o in c.get("outputs", [])]
         for t in texts:
@@ -61,10 +64,14 @@ def test_no_personal_metadata_or_absolute_paths(rel):
 def test_anatomy(rel):
     cells = cells_of(rel)
     tags = [c.get("metadata", {}).get("tags", []) for c in cells]
-    assert "dudl-header" in tags[0] and "dudl-setup" in tags[1] and "dudl-footer" in tags[-1], f"{rel}: stamped cells missing"
+    assert "dudl-header" in tags[0] and "dudl-setup" in tags[1] and "dudl-footer" in tags[-1], (
+        f"{rel}: stamped cells missing"
+    )
     md = [text_of(c) for c in cells if c["cell_type"] == "markdown"]
     assert any(re.search(r"^## Explorations", t, re.M) for t in md), f"{rel}: no '## Explorations' section"
-    assert any(re.search(r"^## What we (observed|found)", t, re.M) for t in md), f"{rel}: no '## What we observed' section"
+    assert any(re.search(r"^## What we (observed|found)", t, re.M) for t in md), (
+        f"{rel}: no '## What we observed' section"
+    )
     last = code_cells(rel)[-1]
     src = text_of(last)
     assert src.startswith("# NBVAL_CHECK_OUTPUT"), f"{rel}: last code cell must start with # NBVAL_CHECK_OUTPUT"
@@ -80,7 +87,9 @@ def test_challenges_state_the_task_first_and_collapse_the_solution(rel):
     headings = [(i, text_of(c)) for i, c in enumerate(cells) if c["cell_type"] == "markdown"]
     task = next((i for i, t in headings if re.search(r"^## Your task", t, re.M)), None)
     solution = next((i for i, t in headings if re.search(r"^## Solution", t, re.M)), None)
-    assert task is not None and solution is not None and task < solution, f"{rel}: needs '## Your task' then '## Solution'"
+    assert task is not None and solution is not None and task < solution, (
+        f"{rel}: needs '## Your task' then '## Solution'"
+    )
     first_code = next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
     assert first_code > task, f"{rel}: code before the task is stated"
     result = max(i for i, c in enumerate(cells) if c["cell_type"] == "code")
@@ -94,4 +103,6 @@ def test_challenges_state_the_task_first_and_collapse_the_solution(rel):
 @pytest.mark.parametrize("rel", PATHS)
 def test_no_progress_widgets_stored(rel):
     kinds = [k for c in code_cells(rel) for o in c["outputs"] for k in o.get("data", {})]
-    assert "application/vnd.jupyter.widget-view+json" not in kinds, f"{rel}: a progress bar was saved; run with TQDM_DISABLE=1"
+    assert "application/vnd.jupyter.widget-view+json" not in kinds, (
+        f"{rel}: a progress bar was saved; run with TQDM_DISABLE=1"
+    )

@@ -5,6 +5,7 @@ the precision written), its code, or the short per-notebook list in tests/prose_
 below run it on every notebook, keep the allowlist honest, and show on the real notebooks that the
 mistakes a review found (issue 10) would fail it if they were put back.
 """
+
 import copy
 import json
 
@@ -21,8 +22,10 @@ ALLOWED = pc.load_allowed()
 @pytest.mark.parametrize("rel", [lec.path for lec in LECTURES])
 def test_every_number_in_the_prose_was_produced_by_the_run(rel):
     problems, _ = pc.check_notebook(rel, ALLOWED.get(rel))
-    assert not problems, "numbers in the text that the run did not print (fix the text, print the value, " \
+    assert not problems, (
+        "numbers in the text that the run did not print (fix the text, print the value, "
         "or list a set-up constant in tests/prose_allowed.yml with its reason):\n" + "\n".join(map(str, problems))
+    )
 
 
 def test_the_checker_checks_the_whole_course():
@@ -59,43 +62,73 @@ def _flags(rel, sentence):
 
 
 # the review's examples (issue 10), each put back into its own notebook: the checker must flag it
-@pytest.mark.parametrize("rel, sentence, must_flag", [
-    ("ANN/DUDL_ANN_regression.ipynb", "On fresh samples the straight line wins clearly, MSE 2.0741 against 2.0742.",
-     {"2.0741", "2.0742"}),
-    ("ANN/DUDL_ANN_regression.ipynb", "Of 100 restarts, 2.0743 ended with a loss at the variance of $y$ (2.0744).",
-     {"2.0743", "2.0744"}),
-    ("ANN/DUDL_ANN_learningrates.ipynb", "It reproduced the loss curve to within $8.9 \\times 10^{-8}$.",
-     {"8.9 \\times 10^{-8}"}),
-    ("math/DUDL_math_derivatives1.ipynb",
-     "The sign of $f'$ predicts the direction of change at 100% of the 401 points.", {"100%"}),
-    ("regularization/DUDL_regular_weightMath.ipynb",
-     "With $\\lambda = 0.5$, L2 scales the weights down by a third.", {"a third"}),
-])
+@pytest.mark.parametrize(
+    "rel, sentence, must_flag",
+    [
+        (
+            "ANN/DUDL_ANN_regression.ipynb",
+            "On fresh samples the straight line wins clearly, MSE 2.0741 against 2.0742.",
+            {"2.0741", "2.0742"},
+        ),
+        (
+            "ANN/DUDL_ANN_regression.ipynb",
+            "Of 100 restarts, 2.0743 ended with a loss at the variance of $y$ (2.0744).",
+            {"2.0743", "2.0744"},
+        ),
+        (
+            "ANN/DUDL_ANN_learningrates.ipynb",
+            "It reproduced the loss curve to within $8.9 \\times 10^{-8}$.",
+            {"8.9 \\times 10^{-8}"},
+        ),
+        (
+            "math/DUDL_math_derivatives1.ipynb",
+            "The sign of $f'$ predicts the direction of change at 100% of the 401 points.",
+            {"100%"},
+        ),
+        (
+            "regularization/DUDL_regular_weightMath.ipynb",
+            "With $\\lambda = 0.5$, L2 scales the weights down by a third.",
+            {"a third"},
+        ),
+    ],
+)
 def test_a_reviewed_mistake_put_back_fails(rel, sentence, must_flag):
     flagged = _flags(rel, sentence)
     assert must_flag <= flagged, f"{rel}: the checker let {sorted(must_flag - flagged)} through"
 
 
 def test_rounding_at_the_precision_written():
-    nb = {"cells": [
-        {"cell_type": "code", "source": "n = 401\nlr = 0.01\nepochs = 1_000\n", "outputs": [
-            {"output_type": "stream", "name": "stdout",
-             "text": "r = 0.8712, accuracy 0.9975, gap 1.23e-07, loss 43.2\n"}]},
-        {"cell_type": "markdown", "metadata": {}, "source": ""}]}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": "n = 401\nlr = 0.01\nepochs = 1_000\n",
+                "outputs": [
+                    {
+                        "output_type": "stream",
+                        "name": "stdout",
+                        "text": "r = 0.8712, accuracy 0.9975, gap 1.23e-07, loss 43.2\n",
+                    }
+                ],
+            },
+            {"cell_type": "markdown", "metadata": {}, "source": ""},
+        ]
+    }
 
     def flagged(text):
         nb["cells"][1]["source"] = text
         return [p.quote for p in pc.check_notebook("x.ipynb", {}, nb)[0]]
+
     assert flagged("r is about 0.87 over 401 points, 1,000 epochs at rate 0.01") == []
-    assert flagged("r is about 0.88") == ["0.88"]                     # wrong in the second decimal
-    assert flagged("r = 0.8713") == ["0.8713"]                        # more digits than were printed
+    assert flagged("r is about 0.88") == ["0.88"]  # wrong in the second decimal
+    assert flagged("r = 0.8713") == ["0.8713"]  # more digits than were printed
     assert flagged("a gap of 1.2e-07, or $1.2 \\times 10^{-7}$") == []
     assert flagged("a gap of $1.3 \\times 10^{-7}$") == ["1.3 \\times 10^{-7}"]
-    assert flagged("accuracy 99.75 %, or 99.8 %, or 0.998") == []     # percent and fraction are one value
-    assert flagged("accuracy 100 %") == ["100 %"]                     # rounding may not hide the exception
+    assert flagged("accuracy 99.75 %, or 99.8 %, or 0.998") == []  # percent and fraction are one value
+    assert flagged("accuracy 100 %") == ["100 %"]  # rounding may not hide the exception
     assert flagged("the loss stayed near 43 but reached 44") == ["44"]
     assert flagged("the weight shrank by a third") == ["a third"]
-    assert flagged("see lectures 32 and 38, item 10") == []           # course item numbers
+    assert flagged("see lectures 32 and 38, item 10") == []  # course item numbers
     assert flagged("try `lr = 0.37`\n\n## Explorations\n\n1. Train for 5,000 epochs.") == []
 
 
@@ -107,4 +140,6 @@ def test_the_text_cites_nothing_a_learner_cannot_see(rel):
     cells = [(i, "".join(c["source"])) for i, c in enumerate(nb["cells"])]
     cited = [i for i, src in cells if "syllabus" in src.lower()]
     assert not cited, f"{rel}: cells {cited} cite 'the syllabus', which a learner does not have"
-    assert "A deep understanding of deep learning" in cells[-1][1], f"{rel}: the footer does not name the course it follows"
+    assert "A deep understanding of deep learning" in cells[-1][1], (
+        f"{rel}: the footer does not name the course it follows"
+    )

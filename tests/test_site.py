@@ -1,12 +1,12 @@
 """The course website: built from the committed notebooks, every lecture page checked in Chromium."""
-import re
+
 import time
 
 import pytest
 
 from tests.browser import browser, require_browser, serve
 from tools import build_site
-from tools.coursemap import ROOT, load_map
+from tools.coursemap import load_map
 
 _, LECTURES = load_map()
 
@@ -36,7 +36,7 @@ def test_every_lecture_page_loads_shows_figures_and_links_to_neighbours(site):
         page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
         for i, lec in enumerate(LECTURES):
             errors.clear()
-            url = f"{base}/{lec.path[:-len('.ipynb')]}.html"
+            url = f"{base}/{lec.path[: -len('.ipynb')]}.html"
             resp = page.goto(url, wait_until="load")
             if resp is None or resp.status != 200:
                 problems.append(f"{lec.path}: HTTP {resp and resp.status}")
@@ -48,13 +48,14 @@ def test_every_lecture_page_loads_shows_figures_and_links_to_neighbours(site):
             if not any(lec.goals[0][:40] in g for g in goals):
                 problems.append(f"{lec.path}: learning goals not shown")
             figures = page.eval_on_selector_all(
-                "img", "els => els.filter(e => e.src.includes('_images') && e.complete && e.naturalWidth > 0).length")
+                "img", "els => els.filter(e => e.src.includes('_images') && e.complete && e.naturalWidth > 0).length"
+            )
             if figures < 1:
                 problems.append(f"{lec.path}: no figure rendered")
             hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href') || '')")
             for j in (i - 1, i + 1):
                 if 0 <= j < len(LECTURES):
-                    target = LECTURES[j].notebook[:-len(".ipynb")] + ".html"
+                    target = LECTURES[j].notebook[: -len(".ipynb")] + ".html"
                     if not any(h.split("#")[0].endswith(target) for h in hrefs):
                         problems.append(f"{lec.path}: no link to neighbour {target}")
             if "Result: " not in page.content():

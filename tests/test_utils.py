@@ -1,4 +1,5 @@
 """Unit tests of utils: data, splits, training loop, sweeps, plots, and input checks."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -21,6 +22,7 @@ def _seed():
 # reproducibility -----------------------------------------------------------------
 def test_seed_everything_repeats_all_streams_and_sets_one_thread():
     import random
+
     utils.seed_everything(7)
     a = (random.random(), np.random.rand(), torch.rand(1).item())
     utils.seed_everything(7)
@@ -58,6 +60,7 @@ def test_rings_are_not_linearly_separable_but_radially_separable():
     r = X.norm(dim=1)
     assert ((r > 2) == (y == 1)).float().mean() > 0.99
     from sklearn.linear_model import LogisticRegression
+
     assert LogisticRegression().fit(X.numpy(), y.numpy()).score(X.numpy(), y.numpy()) < 0.7
 
 
@@ -66,6 +69,7 @@ def test_iris_loads_offline_in_file_order():
     assert X.shape == (150, 4) and y.tolist() == [0] * 50 + [1] * 50 + [2] * 50 and len(names) == 4
     # read from scikit-learn's CSV directly; must equal scikit-learn's own loader
     from sklearn.datasets import load_iris as sk_load
+
     bunch = sk_load()
     assert torch.equal(X, torch.tensor(bunch.data, dtype=torch.float32))
     assert torch.equal(y, torch.tensor(bunch.target)) and names == list(bunch.feature_names)
@@ -105,8 +109,9 @@ def test_fit_learns_iris_and_reports_per_epoch_history():
     (Xtr, ytr), (Xte, yte) = utils.split_data(X, y, (0.8, 0.2), stratify=True)
     model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))
     opt = utils.make_optimizer(model, "adam", lr=0.01)
-    h = utils.fit(model, utils.make_loader(Xtr, ytr, 20), loss_fn=nn.CrossEntropyLoss(), optimizer=opt,
-                  epochs=60, test=(Xte, yte))
+    h = utils.fit(
+        model, utils.make_loader(Xtr, ytr, 20), loss_fn=nn.CrossEntropyLoss(), optimizer=opt, epochs=60, test=(Xte, yte)
+    )
     assert len(h["train_loss"]) == len(h["test_acc"]) == 60
     assert h["train_loss"][-1] < h["train_loss"][0]
     assert h["test_acc"][-1] > 85
@@ -130,8 +135,15 @@ def test_fit_penalty_is_added_to_the_loss():
     X, y = torch.randn(20, 1), torch.randn(20, 1)
     opt = torch.optim.SGD(model.parameters(), lr=0.0)
     base = utils.fit(model, (X, y), loss_fn=nn.MSELoss(), optimizer=opt, epochs=1, task="regression")
-    pen = utils.fit(model, (X, y), loss_fn=nn.MSELoss(), optimizer=opt, epochs=1, task="regression",
-                    penalty=lambda m: torch.tensor(5.0))
+    pen = utils.fit(
+        model,
+        (X, y),
+        loss_fn=nn.MSELoss(),
+        optimizer=opt,
+        epochs=1,
+        task="regression",
+        penalty=lambda m: torch.tensor(5.0),
+    )
     assert pen["train_loss"][0] == pytest.approx(base["train_loss"][0] + 5.0)
 
 
@@ -142,7 +154,9 @@ def test_optimizer_options_pass_through():
 
 
 def test_accuracy_binary_logits_and_multiclass():
-    assert utils.accuracy(torch.tensor([[2.0], [-1.0], [0.5]]), torch.tensor([1, 0, 0]), "binary") == pytest.approx(200 / 3)
+    assert utils.accuracy(torch.tensor([[2.0], [-1.0], [0.5]]), torch.tensor([1, 0, 0]), "binary") == pytest.approx(
+        200 / 3
+    )
     assert utils.accuracy(torch.tensor([[0.1, 0.9], [0.8, 0.2]]), torch.tensor([1, 1])) == 50.0
 
 
@@ -174,35 +188,97 @@ def test_plots_draw_labelled_axes():
 
 
 # input checks --------------------------------------------------------------------
-@pytest.mark.parametrize("call, exc, match", [
-    (lambda: utils.make_qwerties([[1, 1, 1]]), ValueError, r"centers must have shape \(k, 2\).*\(1, 3\)"),
-    (lambda: utils.make_qwerties([[1, 1]], n_per_cloud=0), ValueError, "n_per_cloud must be an integer >= 1, got 0"),
-    (lambda: utils.make_qwerties([[1, 1]], n_per_cloud=2.5), TypeError, "n_per_cloud must be an integer"),
-    (lambda: utils.make_qwerties([[1, 1], [2, 2]], spread=[1, 2, 3]), ValueError, "spread must be one number or one per cloud"),
-    (lambda: utils.make_qwerties("abc"), TypeError, "centers must be"),
-    (lambda: utils.make_linear_regression(noise=-1), ValueError, r"noise must lie in \[0, inf\], got -1"),
-    (lambda: utils.make_rings(radii=(1, 2, 3)), ValueError, "radii must hold two radii"),
-    (lambda: utils.split_data(torch.zeros(10, 2), torch.zeros(10), (0.5, 0.4)), ValueError, r"add up to 1, got \[0.5, 0.4\]"),
-    (lambda: utils.split_data(torch.zeros(10, 2), torch.zeros(10), (1.0,)), ValueError, "2 \\(train, test\\) or 3"),
-    (lambda: utils.split_data(torch.zeros(10, 2), torch.zeros(9)), ValueError, "X has 10, y has 9"),
-    (lambda: utils.split_data(torch.zeros(3, 2), torch.zeros(3), (0.8, 0.1, 0.1)), ValueError, "would be empty"),
-    (lambda: utils.make_loader(torch.zeros(5, 2), torch.zeros(5), batch_size=8), ValueError, "batch_size \\(8\\) is larger"),
-    (lambda: utils.make_optimizer(nn.Linear(1, 1), "adamw"), ValueError, "name must be one of 'sgd', 'adam', 'rmsprop'; got 'adamw'"),
-    (lambda: utils.make_optimizer(nn.Linear(1, 1), lr=0), ValueError, "lr must lie in"),
-    (lambda: utils.fit(nn.Linear(1, 1), [1, 2], loss_fn=nn.MSELoss(), optimizer=None, epochs=1, task="regression"),
-     TypeError, "train must be a DataLoader or a tuple"),
-    (lambda: utils.fit(nn.Linear(1, 1), (torch.zeros(3, 1), torch.zeros(3, 1)), loss_fn=nn.MSELoss(), optimizer=None,
-                       epochs=1, task="ranking"), ValueError, "task must be one of"),
-    (lambda: utils.fit(nn.Linear(1, 1), (torch.zeros(3, 1), torch.zeros(2, 1)), loss_fn=nn.MSELoss(), optimizer=None,
-                       epochs=1, task="regression"), ValueError, "X has 3 rows but y has 2"),
-    (lambda: utils.fit(nn.Linear(1, 1), (torch.zeros(3, 1), torch.zeros(3, 1)), loss_fn=nn.MSELoss(), optimizer=None,
-                       epochs=0, task="regression"), ValueError, "epochs must be an integer >= 1"),
-    (lambda: utils.sweep(lambda a: a, {"a": []}), ValueError, "grid\\['a'\\] must be a non-empty list"),
-    (lambda: utils.sweep(lambda a: a, {"a": [1]}, repeats=0), ValueError, "repeats must be an integer >= 1"),
-    (lambda: utils.plot_heatmap(np.zeros((3, 2)), [1, 2, 3], [1, 2]), ValueError, r"values must have shape .*\(2, 3\), got \(3, 2\)"),
-    (lambda: utils.plot_classes(np.zeros((4, 3)), np.zeros(4)), ValueError, r"X must have shape \(N, 2\)"),
-    (lambda: utils.seed_everything(-1), ValueError, "seed must be an integer >= 0"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda: utils.make_qwerties([[1, 1, 1]]), ValueError, r"centers must have shape \(k, 2\).*\(1, 3\)"),
+        (
+            lambda: utils.make_qwerties([[1, 1]], n_per_cloud=0),
+            ValueError,
+            "n_per_cloud must be an integer >= 1, got 0",
+        ),
+        (lambda: utils.make_qwerties([[1, 1]], n_per_cloud=2.5), TypeError, "n_per_cloud must be an integer"),
+        (
+            lambda: utils.make_qwerties([[1, 1], [2, 2]], spread=[1, 2, 3]),
+            ValueError,
+            "spread must be one number or one per cloud",
+        ),
+        (lambda: utils.make_qwerties("abc"), TypeError, "centers must be"),
+        (lambda: utils.make_linear_regression(noise=-1), ValueError, r"noise must lie in \[0, inf\], got -1"),
+        (lambda: utils.make_rings(radii=(1, 2, 3)), ValueError, "radii must hold two radii"),
+        (
+            lambda: utils.split_data(torch.zeros(10, 2), torch.zeros(10), (0.5, 0.4)),
+            ValueError,
+            r"add up to 1, got \[0.5, 0.4\]",
+        ),
+        (lambda: utils.split_data(torch.zeros(10, 2), torch.zeros(10), (1.0,)), ValueError, "2 \\(train, test\\) or 3"),
+        (lambda: utils.split_data(torch.zeros(10, 2), torch.zeros(9)), ValueError, "X has 10, y has 9"),
+        (lambda: utils.split_data(torch.zeros(3, 2), torch.zeros(3), (0.8, 0.1, 0.1)), ValueError, "would be empty"),
+        (
+            lambda: utils.make_loader(torch.zeros(5, 2), torch.zeros(5), batch_size=8),
+            ValueError,
+            "batch_size \\(8\\) is larger",
+        ),
+        (
+            lambda: utils.make_optimizer(nn.Linear(1, 1), "adamw"),
+            ValueError,
+            "name must be one of 'sgd', 'adam', 'rmsprop'; got 'adamw'",
+        ),
+        (lambda: utils.make_optimizer(nn.Linear(1, 1), lr=0), ValueError, "lr must lie in"),
+        (
+            lambda: utils.fit(
+                nn.Linear(1, 1), [1, 2], loss_fn=nn.MSELoss(), optimizer=None, epochs=1, task="regression"
+            ),
+            TypeError,
+            "train must be a DataLoader or a tuple",
+        ),
+        (
+            lambda: utils.fit(
+                nn.Linear(1, 1),
+                (torch.zeros(3, 1), torch.zeros(3, 1)),
+                loss_fn=nn.MSELoss(),
+                optimizer=None,
+                epochs=1,
+                task="ranking",
+            ),
+            ValueError,
+            "task must be one of",
+        ),
+        (
+            lambda: utils.fit(
+                nn.Linear(1, 1),
+                (torch.zeros(3, 1), torch.zeros(2, 1)),
+                loss_fn=nn.MSELoss(),
+                optimizer=None,
+                epochs=1,
+                task="regression",
+            ),
+            ValueError,
+            "X has 3 rows but y has 2",
+        ),
+        (
+            lambda: utils.fit(
+                nn.Linear(1, 1),
+                (torch.zeros(3, 1), torch.zeros(3, 1)),
+                loss_fn=nn.MSELoss(),
+                optimizer=None,
+                epochs=0,
+                task="regression",
+            ),
+            ValueError,
+            "epochs must be an integer >= 1",
+        ),
+        (lambda: utils.sweep(lambda a: a, {"a": []}), ValueError, "grid\\['a'\\] must be a non-empty list"),
+        (lambda: utils.sweep(lambda a: a, {"a": [1]}, repeats=0), ValueError, "repeats must be an integer >= 1"),
+        (
+            lambda: utils.plot_heatmap(np.zeros((3, 2)), [1, 2, 3], [1, 2]),
+            ValueError,
+            r"values must have shape .*\(2, 3\), got \(3, 2\)",
+        ),
+        (lambda: utils.plot_classes(np.zeros((4, 3)), np.zeros(4)), ValueError, r"X must have shape \(N, 2\)"),
+        (lambda: utils.seed_everything(-1), ValueError, "seed must be an integer >= 0"),
+    ],
+)
 def test_bad_input_fails_with_a_message_naming_it(call, exc, match):
     with pytest.raises(exc, match=match):
         call()

@@ -5,6 +5,7 @@ a table of seconds and peak kernel memory per notebook, per-section totals and t
 
 Notebooks are executed in memory; the files on disk are not changed.
 """
+
 import argparse
 import datetime
 import os
@@ -23,8 +24,10 @@ def measure_floor(lectures):
     """Seconds for a notebook with only the setup cell, and with the setup cell plus one optimizer step."""
     first = ROOT / lectures[0].path
     setup = next(c.source for c in nbformat.read(first, as_version=4).cells if "import utils" in c.source)
-    step = ("import torch\np = torch.zeros(1, requires_grad=True)\nopt = torch.optim.SGD([p], lr=0.1)\n"
-            "p.sum().backward()\nopt.step()")
+    step = (
+        "import torch\np = torch.zeros(1, requires_grad=True)\nopt = torch.optim.SGD([p], lr=0.1)\n"
+        "p.sum().backward()\nopt.step()"
+    )
     times = []
     for extra in ("pass", step):
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(setup), nbformat.v4.new_code_cell(extra)])
@@ -57,8 +60,9 @@ def main(argv=None):
         f"kernel, one after another, on {os.cpu_count()} CPU cores ({platform.machine()}, Python "
         f"{platform.python_version()}). Seconds include kernel start and imports; peak memory is the kernel's.",
         "",
-        f"The floor under every number: a notebook holding only the course setup cell (kernel start, importing",
-        f"torch, matplotlib and `utils`) takes {floor[0]:.1f} s; adding one `torch.optim` step takes {floor[1]:.1f} s, because",
+        "The floor under every number: a notebook holding only the course setup cell (kernel start, importing",
+        f"torch, matplotlib and `utils`) takes {floor[0]:.1f} s; adding one `torch.optim` step takes "
+        f"{floor[1]:.1f} s, because",
         "torch imports its compiler stack the first time an optimizer is built or stepped.",
         "",
         "| # | Notebook | Seconds | Peak memory (MiB) |",

@@ -7,6 +7,7 @@ Uses Jupyter Book 1 with a table of contents generated from course.yml (sections
 syllabus order, one page per lecture) and MathJax served from the site itself, so the
 pages need no network.
 """
+
 import re
 import shutil
 import subprocess
@@ -25,6 +26,7 @@ BUILD = ROOT / "_build"
 def mathjax_dir():
     """MathJax 3 (es5 bundle) from the django-static-mathjax wheel: plain static files."""
     import importlib.util
+
     spec = importlib.util.find_spec("mathjax")
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("MathJax files not found: pip install django-static-mathjax (listed in requirements-dev.txt)")
@@ -43,10 +45,14 @@ def write_config(cfg_dir):
     shutil.copytree(mathjax_dir(), static / "mathjax")
     toc = {"format": "jb-book", "root": "index", "parts": []}
     for section in data["sections"]:
-        toc["parts"].append({
-            "caption": section["title"],
-            "chapters": [{"file": f"{section['folder']}/{lec['notebook'][:-len('.ipynb')]}"} for lec in section["lectures"]],
-        })
+        toc["parts"].append(
+            {
+                "caption": section["title"],
+                "chapters": [
+                    {"file": f"{section['folder']}/{lec['notebook'][: -len('.ipynb')]}"} for lec in section["lectures"]
+                ],
+            }
+        )
     config = {
         "title": "Deep learning foundations, in PyTorch",
         "author": "The course authors",
@@ -55,14 +61,16 @@ def write_config(cfg_dir):
         "execute": {"execute_notebooks": "off"},
         "html": {"use_repository_button": False, "use_issues_button": False, "home_page_in_navbar": True},
         "launch_buttons": {"notebook_interface": "classic", "binderhub_url": "", "colab_url": ""},
-        "sphinx": {"config": {
-            "html_static_path": [str(static)],
-            "mathjax_path": "mathjax/tex-chtml.js",
-            "html_show_copyright": False,
-            "html_favicon": str(ROOT / "assets" / "favicon.svg"),
-            "html_context": {"default_mode": "light"},
-            "suppress_warnings": ["myst.header", "mystnb.unknown_mime_type"],
-        }},
+        "sphinx": {
+            "config": {
+                "html_static_path": [str(static)],
+                "mathjax_path": "mathjax/tex-chtml.js",
+                "html_show_copyright": False,
+                "html_favicon": str(ROOT / "assets" / "favicon.svg"),
+                "html_context": {"default_mode": "light"},
+                "suppress_warnings": ["myst.header", "mystnb.unknown_mime_type"],
+            }
+        },
     }
     (cfg_dir / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
     (cfg_dir / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
@@ -87,8 +95,18 @@ def build():
     if html.exists():
         shutil.rmtree(html)
     jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", str(ROOT), "--config", str(cfg), "--toc", str(toc), "--path-output", str(BUILD / "site"),
-           "--quiet"]
+    cmd = [
+        str(jb),
+        "build",
+        str(ROOT),
+        "--config",
+        str(cfg),
+        "--toc",
+        str(toc),
+        "--path-output",
+        str(BUILD / "site"),
+        "--quiet",
+    ]
     subprocess.run(cmd, check=True, cwd=ROOT)
     shutil.move(str(BUILD / "site" / "_build" / "html"), html)
     strip_thebe(html)

@@ -1,4 +1,5 @@
 """Read course.yml, the one source of the course's order, notebooks and goals."""
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,11 +33,20 @@ def load_map(path=MAP_FILE):
     for section in data["sections"]:
         items = section["lectures"]
         for i, lec in enumerate(items, 1):
-            lectures.append(Lecture(
-                section=section["title"], folder=section["folder"], heading=lec["heading"],
-                title=lec["title"], notebook=lec["notebook"], goals=list(lec["goals"]),
-                challenge=bool(lec.get("challenge", False)), number=len(lectures) + 1,
-                index_in_section=i, section_size=len(items)))
+            lectures.append(
+                Lecture(
+                    section=section["title"],
+                    folder=section["folder"],
+                    heading=lec["heading"],
+                    title=lec["title"],
+                    notebook=lec["notebook"],
+                    goals=list(lec["goals"]),
+                    challenge=bool(lec.get("challenge", False)),
+                    number=len(lectures) + 1,
+                    index_in_section=i,
+                    section_size=len(items),
+                )
+            )
     return data, lectures
 
 

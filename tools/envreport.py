@@ -1,20 +1,34 @@
 """Print what a bug report needs: Python and package versions, device, threads, platform.
 
-    bash course.sh env      (or: python tools/envreport.py)
+bash course.sh env      (or: python tools/envreport.py)
 """
+
 import os
 import platform
 import sys
 from importlib import metadata
 
-PACKAGES = ["torch", "numpy", "scipy", "matplotlib", "scikit-learn", "sympy",
-            "jupyterlab", "ipykernel", "nbclient", "nbval", "pytest"]
+PACKAGES = [
+    "torch",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "scikit-learn",
+    "sympy",
+    "jupyterlab",
+    "ipykernel",
+    "nbclient",
+    "nbval",
+    "pytest",
+]
 
 
 def report():
-    lines = [f"python      {sys.version.split()[0]} ({platform.python_implementation()})",
-             f"platform    {platform.platform()} / {platform.machine()}",
-             f"cpu cores   {os.cpu_count()}"]
+    lines = [
+        f"python      {sys.version.split()[0]} ({platform.python_implementation()})",
+        f"platform    {platform.platform()} / {platform.machine()}",
+        f"cpu cores   {os.cpu_count()}",
+    ]
     for name in PACKAGES:
         try:
             lines.append(f"{name:<11} {metadata.version(name)}")
@@ -22,13 +36,17 @@ def report():
             lines.append(f"{name:<11} not installed")
     try:
         import torch
+
         sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         import utils
+
         lines.append(f"device      {utils.get_device()} (cuda available: {torch.cuda.is_available()})")
-        lines.append(f"threads     torch {torch.get_num_threads()} by default; notebooks use 1 "
-                     f"(OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}); big batched sweeps use "
-                     f"{utils.batched._max_threads()} of {utils.reproducibility.CPU_COUNT} usable cores (DUDL_THREADS="
-                     f"{os.environ.get('DUDL_THREADS', 'unset')})")
+        lines.append(
+            f"threads     torch {torch.get_num_threads()} by default; notebooks use 1 "
+            f"(OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}); big batched sweeps use "
+            f"{utils.batched._max_threads()} of {utils.reproducibility.CPU_COUNT} usable cores (DUDL_THREADS="
+            f"{os.environ.get('DUDL_THREADS', 'unset')})"
+        )
     except Exception as exc:  # report, do not crash: this is what people run when things are broken
         lines.append(f"torch/utils import failed: {exc!r}")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ Each notebook runs in a fresh kernel in its own folder (as nbval and JupyterLab 
 it), with the repo on PYTHONPATH and torch on one thread. Outputs are kept; timing,
 widget state and other machine-specific metadata are dropped; cell tags are kept.
 """
+
 import argparse
 import atexit
 import os
@@ -17,11 +18,10 @@ import time
 import uuid
 
 import nbformat
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
-
 import stamp
 from coursemap import ROOT, load_map
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
 
 KEEP_CELL_META = ("tags", "jupyter", "collapsed", "cellView")
 
@@ -56,8 +56,13 @@ class IPCKernelManager(KernelManager):
 def kernel_env():
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="module://matplotlib_inline.backend_inline",
-               PYDEVD_DISABLE_FILE_VALIDATION="1", TQDM_DISABLE=env.get("TQDM_DISABLE", "1"))
+    env.update(
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        MPLBACKEND="module://matplotlib_inline.backend_inline",
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+        TQDM_DISABLE=env.get("TQDM_DISABLE", "1"),
+    )
     return env
 
 
@@ -78,9 +83,15 @@ def run(nb, cwd, timeout=600, env=None):
     returns (nb, seconds, peak kernel memory in MiB or None)."""
     # shutdown_kernel="immediate": the kernel holds nothing worth a graceful exit, which would add
     # about 0.5 s of waiting per notebook to every measurement.
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}},
-                            record_timing=False, shutdown_kernel="immediate",
-                            kernel_manager_class=IPCKernelManager)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(cwd)}},
+        record_timing=False,
+        shutdown_kernel="immediate",
+        kernel_manager_class=IPCKernelManager,
+    )
     client.km = client.create_kernel_manager()
     peak = None
     t0 = time.perf_counter()
@@ -121,6 +132,7 @@ def main(argv=None):
     else:
         paths = [os.path.abspath(p) for p in args.notebooks]
     from pathlib import Path
+
     for p in paths:
         secs, peak = execute_file(Path(p))
         print(f"{Path(p).resolve().relative_to(ROOT)}: {secs:.1f} s" + (f", peak {peak:.0f} MiB" if peak else ""))

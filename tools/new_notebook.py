@@ -1,11 +1,11 @@
 """Create a lecture notebook skeleton for an entry of course.yml (then write the body).
 
-    python tools/new_notebook.py ANN/DUDL_ANN_regression.ipynb
+python tools/new_notebook.py ANN/DUDL_ANN_regression.ipynb
 """
+
 import sys
 
 import nbformat
-
 import stamp
 from coursemap import ROOT, load_map
 
@@ -14,7 +14,12 @@ BODY = [
     ("code", "import numpy as np\nimport torch\nimport matplotlib.pyplot as plt"),
     ("markdown", "## What we observed, and why\n\n(Describe what the code computed and explain it.)"),
     ("markdown", "## Explorations\n\n1. (Something to try, and what to look for.)"),
-    ("code", "# NBVAL_CHECK_OUTPUT\n# The lecture's finding, stated robustly (rounded or as a comparison); nbval checks this line.\nprint(\"Result: ...\")"),
+    (
+        "code",
+        "# NBVAL_CHECK_OUTPUT\n"
+        "# The lecture's finding, stated robustly (rounded or as a comparison); nbval checks this line.\n"
+        'print("Result: ...")',
+    ),
 ]
 
 

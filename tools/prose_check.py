@@ -18,6 +18,7 @@ Rounding may not hide an exception: a text that says 100 % (or 0 %) needs a valu
 "two thirds", "a quarter" and "three quarters" need a printed value within 0.01 of that fraction
 (or within 1 point as a percent).
 """
+
 import json
 import re
 import sys
@@ -35,32 +36,39 @@ NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+"
 NUMBER = re.compile(rf"(?<![\w.])({NUM})(\s*(?:%|\\%|percent))?")
 LATEX_POWER = re.compile(rf"(?<![\w.])(?:({NUM})\s*(?:\\times|\\cdot|×)\s*)?10\^\{{?(-?\s*\d+)\}}?")
 ITEM_REF = re.compile(r"\b(?:[Ll]ectures?|[Ii]tems?|[Cc]ode challenges?)\s+\d+(?:\s*(?:,|and|or|to|&|–|-)\s*\d+)*")
-WORD_FRACTIONS = {"a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3, "a quarter": 0.25,
-                  "one quarter": 0.25, "three quarters": 0.75}
+WORD_FRACTIONS = {
+    "a third": 1 / 3,
+    "one third": 1 / 3,
+    "two thirds": 2 / 3,
+    "a quarter": 0.25,
+    "one quarter": 0.25,
+    "three quarters": 0.75,
+}
 WORDS = re.compile(r"\b(" + "|".join(WORD_FRACTIONS) + r")\b", re.IGNORECASE)
 # not prose: comments, link targets, HTML tags, addresses, and inline code (code a learner types)
-STRIP = [re.compile(p) for p in (r"<!--.*?-->", r"\]\([^)]*\)", r"<[^>]+>", r"https?://\S+", r"!\[[^\]]*\]",
-                                  r"`[^`]*`")]
+STRIP = [
+    re.compile(p) for p in (r"<!--.*?-->", r"\]\([^)]*\)", r"<[^>]+>", r"https?://\S+", r"!\[[^\]]*\]", r"`[^`]*`")
+]
 EXPLORATIONS = re.compile(r"^\s*#+\s*Explorations", re.M)
 
 
 @dataclass
 class Quote:
-    text: str      # as written
-    value: float   # as a plain number (a percent stays in percent: "87 %" is 87)
-    tol: float     # half a unit in the last written digit
+    text: str  # as written
+    value: float  # as a plain number (a percent stays in percent: "87 %" is 87)
+    tol: float  # half a unit in the last written digit
     percent: bool
 
 
 @dataclass
 class Problem:
     notebook: str
-    cell: int      # index among all cells
+    cell: int  # index among all cells
     quote: str
     context: str
 
     def __str__(self):
-        return f"{self.notebook} cell {self.cell}: {self.quote!r} in \"{self.context}\""
+        return f'{self.notebook} cell {self.cell}: {self.quote!r} in "{self.context}"'
 
 
 def _plain(s):
@@ -80,13 +88,14 @@ def quotes(md):
     for rx in STRIP:
         md = rx.sub(" ", md)
     md = ITEM_REF.sub(" ", md)
-    md = re.sub(r"^\s*(?:\d+\.|[-*])\s+", " ", md, flags=re.M)      # list markers
+    md = re.sub(r"^\s*(?:\d+\.|[-*])\s+", " ", md, flags=re.M)  # list markers
     out = []
 
     def power(m):
         mant, exp = m.group(1) or "1", int(m.group(2).replace(" ", ""))
-        out.append(Quote(m.group(0), _plain(mant) * 10.0 ** exp, _tol(mant) * 10.0 ** exp, False))
+        out.append(Quote(m.group(0), _plain(mant) * 10.0**exp, _tol(mant) * 10.0**exp, False))
         return " "
+
     md = LATEX_POWER.sub(power, md)
     for m in NUMBER.finditer(md):
         s = m.group(1)
@@ -129,7 +138,7 @@ def stands(q, printed, code):
     """Whether one quoted number is backed by the run, the code or the rules above."""
     x = q.value
     scales = (1.0, 100.0) if q.percent else (1.0, 100.0, 0.01)
-    if q.percent and (_close(x, 100) or _close(x, 0)):             # 100 % must be exact, not rounded
+    if q.percent and (_close(x, 100) or _close(x, 0)):  # 100 % must be exact, not rounded
         return any(_close(v * s, x) and tol * s <= q.tol * (1 + 1e-9) for v, tol in printed for s in scales)
     if x == int(x) and 0 <= x <= 10 and not q.percent:
         return True
@@ -154,7 +163,7 @@ def check_notebook(rel, allowed=None, nb=None):
         if cell["cell_type"] != "markdown" or any(t in tags for t in STAMPED):
             continue
         src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        src = EXPLORATIONS.split(src)[0]   # explorations propose values to try; they report nothing
+        src = EXPLORATIONS.split(src)[0]  # explorations propose values to try; they report nothing
         found, cleaned = quotes(src)
         for q in found:
             n += 1
@@ -175,7 +184,7 @@ def check_notebook(rel, allowed=None, nb=None):
 def _context(src, needle, width=50):
     flat = " ".join(src.split())
     k = flat.find(needle)
-    return flat[max(0, k - width): k + len(needle) + width] if k >= 0 else flat[:2 * width]
+    return flat[max(0, k - width) : k + len(needle) + width] if k >= 0 else flat[: 2 * width]
 
 
 def load_allowed():

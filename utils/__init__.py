@@ -2,6 +2,7 @@
 
 Small on purpose: a function lives here only when two lectures or more use it.
 """
+
 from .batched import BatchedMLP, train_batched
 from .data import load_iris, make_linear_regression, make_loader, make_qwerties, make_rings, split_data
 from .experiments import smooth, sweep
@@ -10,10 +11,26 @@ from .reproducibility import get_device, seed_everything
 from .training import accuracy, count_parameters, evaluate, fit, make_optimizer
 
 __all__ = [
-    "BatchedMLP", "train_batched",
-    "load_iris", "make_linear_regression", "make_loader", "make_qwerties", "make_rings", "split_data",
-    "smooth", "sweep",
-    "plot_classes", "plot_decision_boundary", "plot_heatmap", "plot_history", "use_course_style",
-    "get_device", "seed_everything",
-    "accuracy", "count_parameters", "evaluate", "fit", "make_optimizer",
+    "BatchedMLP",
+    "train_batched",
+    "load_iris",
+    "make_linear_regression",
+    "make_loader",
+    "make_qwerties",
+    "make_rings",
+    "split_data",
+    "smooth",
+    "sweep",
+    "plot_classes",
+    "plot_decision_boundary",
+    "plot_heatmap",
+    "plot_history",
+    "use_course_style",
+    "get_device",
+    "seed_everything",
+    "accuracy",
+    "count_parameters",
+    "evaluate",
+    "fit",
+    "make_optimizer",
 ]

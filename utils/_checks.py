@@ -3,6 +3,7 @@
 Every check raises at once with a message that names the argument, shows what
 was given and says what is accepted (the scikit-learn way).
 """
+
 import numbers
 
 import numpy as np

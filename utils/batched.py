@@ -18,6 +18,7 @@ A padded unit has all-zero weights, so with relu, tanh or linear activations it 
 at zero. Either way padding does not change a model. tests/test_batched.py checks that training here
 equals training each nn.Module alone.
 """
+
 import contextlib
 import math
 import os
@@ -75,7 +76,7 @@ class BatchedMLP:
                 raise ValueError(f"hidden_widths must lie between 1 and the layer sizes {sizes[1:-1]}.")
         self.widths = widths
         # masks[l] [M, 1, H_l]: 1 for a model's real units, 0 for padding
-        self.masks = [(torch.arange(sizes[l + 1]) < widths[:, l:l + 1]).float()[:, None, :] for l in range(n_hidden)]
+        self.masks = [(torch.arange(sizes[l + 1]) < widths[:, l : l + 1]).float()[:, None, :] for l in range(n_hidden)]
         # Padded units need their mask only when the activation is nonzero at 0 (sigmoid): with relu, tanh
         # or linear a unit whose weights are all zero outputs 0, gets zero gradients and stays exactly zero.
         self.needs_mask = any(bool((mask == 0).any()) for mask in self.masks) and activation == "sigmoid"
@@ -109,7 +110,9 @@ class BatchedMLP:
         if len(depth) != 1:
             raise ValueError(f"all modules must have the same number of Linear layers, got {sorted(depth)}.")
         if activation is None:
-            names = {type(x).__name__.lower() for x in modules[0].modules() if not isinstance(x, (nn.Linear, nn.Sequential))}
+            names = {
+                type(x).__name__.lower() for x in modules[0].modules() if not isinstance(x, (nn.Linear, nn.Sequential))
+            }
             known = [a for a in ACTIVATIONS if a in names]
             activation = known[0] if known else "linear"
         sizes = [layers[0][0].in_features] + [max(l[j].out_features for l in layers) for j in range(len(layers[0]))]
@@ -243,7 +246,9 @@ def _max_threads():
     try:
         return check_int("DUDL_THREADS", int(value), minimum=1)
     except ValueError:
-        raise ValueError(f"DUDL_THREADS must be a whole number of threads (1 or more), e.g. 1; got {value!r}.") from None
+        raise ValueError(
+            f"DUDL_THREADS must be a whole number of threads (1 or more), e.g. 1; got {value!r}."
+        ) from None
 
 
 @contextlib.contextmanager
@@ -320,8 +325,10 @@ def _normalize_targets(X, y, loss, m):
     n = X.shape[-2]
     if y.ndim < X.ndim - 1 or y.shape[X.ndim - 2] != n or (X.ndim == 3 and y.shape[0] != m):
         want = f"[{m}, {n}]" if X.ndim == 3 else f"[{n}]"
-        raise ValueError(f"y must have shape {want} (or with a trailing output axis) to match X {tuple(X.shape)}; "
-                         f"got {tuple(y.shape)}.")
+        raise ValueError(
+            f"y must have shape {want} (or with a trailing output axis) to match X {tuple(X.shape)}; "
+            f"got {tuple(y.shape)}."
+        )
     return y.long().reshape(lead, n) if loss == "ce" else y.float().reshape(lead, n, -1)
 
 
@@ -335,9 +342,25 @@ def _correct_per_model(out, y, loss):
     return (out.argmax(-1) == y).float().mean(1)
 
 
-def train_batched(net, X, y, *, loss, lr, epochs, optimizer="sgd", weight_decay=0.0, l1=0.0,
-                  batch_size=None, test=None, generator=None, betas=(0.9, 0.999), eps=1e-8, progress=True,
-                  threads=None):
+def train_batched(
+    net,
+    X,
+    y,
+    *,
+    loss,
+    lr,
+    epochs,
+    optimizer="sgd",
+    weight_decay=0.0,
+    l1=0.0,
+    batch_size=None,
+    test=None,
+    generator=None,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    progress=True,
+    threads=None,
+):
     """Train all models of `net` together; returns per-epoch, per-model records.
 
     X: [N, in] shared, or [M, N, in] one data set per model; y: [N] / [M, N] (or with a
@@ -364,8 +387,9 @@ def train_batched(net, X, y, *, loss, lr, epochs, optimizer="sgd", weight_decay=
     check_choice("optimizer", optimizer, ("sgd", "adam"))
     epochs = check_int("epochs", epochs, minimum=1)
     m = net.m
-    lr_m, wd_m, l1_m = (_per_model(n, v, m)[:, None, None]
-                        for n, v in (("lr", lr), ("weight_decay", weight_decay), ("l1", l1)))
+    lr_m, wd_m, l1_m = (
+        _per_model(n, v, m)[:, None, None] for n, v in (("lr", lr), ("weight_decay", weight_decay), ("l1", l1))
+    )
     n = X.shape[-2]
     y = _normalize_targets(X, y, loss, m)
     if test is not None:
@@ -397,7 +421,7 @@ def train_batched(net, X, y, *, loss, lr, epochs, optimizer="sgd", weight_decay=
                 if order is None:
                     xb, yb = X, y
                 else:
-                    idx = order[start:start + bs]
+                    idx = order[start : start + bs]
                     xb, yb = X[..., idx, :], y[:, idx]
                 with torch.no_grad():
                     out, inputs, hidden = net._forward(xb, train=True, generator=generator)

@@ -8,6 +8,7 @@ Every check judges what your code computes (values, shapes, end points), never h
 An answer you have not written yet (the workspace's `...` or `raise NotImplementedError`) gets
 "not attempted yet", never a traceback from inside the course package.
 """
+
 NOT_ATTEMPTED, CORRECT, WRONG = "not attempted yet", "correct", "not yet right"
 
 
@@ -71,8 +72,9 @@ def _run(body, hint, show_hint, what="your answer"):
     try:
         problems, ok = body()
     except _NotAttempted:
-        return Verdict(NOT_ATTEMPTED, [f"fill in {what} in the workspace above, then run this cell again"],
-                       hint, show_hint)
+        return Verdict(
+            NOT_ATTEMPTED, [f"fill in {what} in the workspace above, then run this cell again"], hint, show_hint
+        )
     except Exception as e:  # the learner's code failed: say so, do not show our traceback
         return Verdict(WRONG, [f"running {what} raised {type(e).__name__}: {e}"], hint, show_hint)
     return _judge(problems, ok, hint, show_hint)

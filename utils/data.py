@@ -4,6 +4,7 @@ All generators return float32 tensors, so they go straight into a model.
 Pass `generator` (a torch.Generator) to draw from a private random stream;
 otherwise torch's global stream, seeded by `seed_everything`, is used.
 """
+
 import importlib.util
 from pathlib import Path
 

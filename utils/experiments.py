@@ -1,4 +1,5 @@
 """Parametric experiments: run a function over a grid of settings, with repetitions."""
+
 import itertools
 
 import numpy as np

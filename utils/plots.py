@@ -1,4 +1,5 @@
 """One figure style for the course, and the plots several lectures share."""
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -24,6 +25,7 @@ def use_course_style():
     mpl.rcParams.update(STYLE)
     try:  # inline backend in Jupyter: PNG, not SVG
         from matplotlib_inline.backend_inline import set_matplotlib_formats
+
         set_matplotlib_formats("png")
     except Exception:  # pragma: no cover - outside IPython
         pass
@@ -69,8 +71,15 @@ def plot_classes(X, y, ax=None, title=None, labels=None):
     for c in np.unique(y):
         k = int(c)  # class k always gets colour k, so regions and points match
         name = labels[k] if labels else f"class {k}"
-        ax.scatter(*X[y == c].T, s=18, marker=markers[k % len(markers)], color=colours[k % len(colours)],
-                   label=name, alpha=0.8, edgecolors="none")
+        ax.scatter(
+            *X[y == c].T,
+            s=18,
+            marker=markers[k % len(markers)],
+            color=colours[k % len(colours)],
+            label=name,
+            alpha=0.8,
+            edgecolors="none",
+        )
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
     ax.legend()
     return ax
@@ -104,8 +113,10 @@ def plot_heatmap(values, x_values, y_values, ax=None, xlabel="", ylabel="", titl
     """Heatmap of a two-parameter sweep: values[i, j] at (x_values[j], y_values[i])."""
     v = _np(values)
     if v.shape != (len(y_values), len(x_values)):
-        raise ValueError(f"values must have shape (len(y_values), len(x_values)) = "
-                         f"({len(y_values)}, {len(x_values)}), got {v.shape}.")
+        raise ValueError(
+            f"values must have shape (len(y_values), len(x_values)) = "
+            f"({len(y_values)}, {len(x_values)}), got {v.shape}."
+        )
     if ax is None:
         _, ax = plt.subplots(figsize=(6.5, 4.5))
     xv, yv = np.asarray(x_values, float), np.asarray(y_values, float)

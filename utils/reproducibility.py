@@ -1,4 +1,5 @@
 """One call to make a notebook repeatable: seeds and thread count, plus device choice."""
+
 import os
 import random
 

@@ -3,6 +3,7 @@
 The loop in `fit` is the one the course writes out by hand in its first lectures
 (forward, loss, zero_grad, backward, step); later lectures call it from here.
 """
+
 import torch
 from torch.utils.data import DataLoader
 
