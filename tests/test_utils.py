@@ -277,11 +277,72 @@ def test_plots_draw_labelled_axes():
         ),
         (lambda: utils.plot_classes(np.zeros((4, 3)), np.zeros(4)), ValueError, r"X must have shape \(N, 2\)"),
         (lambda: utils.seed_everything(-1), ValueError, "seed must be an integer >= 0"),
+        # issue 12: these four used to die deep in torch or train silently to NaN
+        (lambda: utils.make_qwerties([[1, 1]], spread="big"), TypeError, "spread must be a number.*'big'"),
+        (
+            lambda: utils.train_batched(_net(3), _qw()[0], _qw()[1] * 7, loss="ce", lr=0.1, epochs=1),
+            ValueError,
+            r"y holds labels from 0 to 7, but the network has 3 outputs.*0\.\.2",
+        ),
+        (lambda: _train(lr=float("nan")), ValueError, r"lr must be finite, got \[nan\]"),
+        (lambda: _train(lr="fast"), TypeError, "lr must be a number or a list of numbers, got 'fast'"),
+        (lambda: _train(lr=[0.1, 0.2]), ValueError, r"lr must be one number or one per model \(3\); got 2"),
+        (lambda: _train(lr=-0.1), ValueError, "lr must be > 0, got -0.1"),
+        (lambda: _train(weight_decay=-1), ValueError, "weight_decay must be >= 0"),
+        (lambda: _train(X=torch.zeros(200, 3)), ValueError, r"X must be \[N, 2\] or \[3, N, 2\], got \(200, 3\)"),
+        (lambda: _train(X="data"), TypeError, "X must be a torch.Tensor, NumPy array or list, got str"),
+        (lambda: _train(y=torch.arange(200.0)), ValueError, "y must hold 0/1 labels .* for loss='bce'"),
+        (lambda: _train(test=torch.zeros(3, 2)), TypeError, r"test must be a pair \(X_test, y_test\)"),
+        (
+            lambda: utils.train_batched(_net(3), *_qw(), loss="bce", lr=0.1, epochs=1),
+            ValueError,
+            "loss='bce' needs one output unit",
+        ),
+        (
+            lambda: utils.train_batched(_net(3), _qw()[0], _qw()[1] + 0.5, loss="ce", lr=0.1, epochs=1),
+            ValueError,
+            r"y must hold class labels \(whole numbers 0\.\.2\), got values such as 0\.5",
+        ),
+        (lambda: utils.BatchedMLP(2, 5), TypeError, r"sizes must be a list of layer sizes, e\.g\. \[2, 8, 1\]; got 5"),
+        (lambda: utils.BatchedMLP(2, [2, 0, 1]), ValueError, r"sizes\[1\] must be an integer >= 1, got 0"),
+        (
+            lambda: utils.accuracy(torch.zeros(4), torch.zeros(4)),
+            ValueError,
+            r"outputs must be \[N, classes\].*task='binary'",
+        ),
     ],
 )
 def test_bad_input_fails_with_a_message_naming_it(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def _qw():
+    return utils.make_qwerties([[1, 1], [5, 1]], 100, generator=torch.Generator().manual_seed(0))
+
+
+def _net(outputs=1):
+    return utils.BatchedMLP(3, [2, 4, outputs], generator=torch.Generator().manual_seed(0))
+
+
+def _train(X=None, y=None, **options):
+    X0, y0 = _qw()
+    kwargs = dict(loss="bce", lr=0.1, epochs=1) | options
+    return utils.train_batched(_net(), X0 if X is None else X, y0 if y is None else y, **kwargs)
+
+
+def test_what_a_learner_naturally_passes_is_accepted():
+    """NumPy arrays and lists give the same results as tensors."""
+    X, y = _qw()
+    a = utils.train_batched(_net(), X, y, loss="bce", lr=0.1, epochs=3, test=(X, y))
+    b = utils.train_batched(_net(), X.numpy(), y.numpy(), loss="bce", lr=0.1, epochs=3, test=(X.numpy(), y.tolist()))
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert torch.equal(_net().accuracy(X, y), _net().accuracy(X.numpy(), y.numpy()))
+    (Xtr, ytr), _ = utils.split_data(X.numpy(), y.numpy(), generator=torch.Generator().manual_seed(1))
+    assert Xtr.dtype == torch.float32 and ytr.dtype == torch.int64 and len(Xtr) == 160
+    assert len(utils.make_loader(X.numpy(), y.tolist(), batch_size=50)) == 4
+    assert utils.accuracy(np.eye(3), [0, 1, 1]) == pytest.approx(200 / 3)
+    assert utils.make_qwerties([[1, 1], [5, 1]], 5, spread=np.array([0.5, 1.0]))[0].shape == (10, 2)
 
 
 def test_decision_boundary_regions_match_point_colours_and_labels():

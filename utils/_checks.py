@@ -41,9 +41,12 @@ def check_choice(name, value, choices):
 def as_tensor(name, value, dtype=torch.float32, ndim=None):
     """Convert arrays/lists to a tensor of `dtype`, checking the number of dimensions."""
     if isinstance(value, torch.Tensor):
-        t = value.to(dtype)
+        t = value if dtype is None else value.to(dtype)
     elif isinstance(value, (np.ndarray, list, tuple)):
-        t = torch.as_tensor(np.asarray(value), dtype=dtype)
+        try:
+            t = torch.as_tensor(np.asarray(value), dtype=dtype or torch.float32)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must hold numbers, got {np.asarray(value).dtype} values.") from None
     else:
         raise TypeError(f"{name} must be a torch.Tensor, NumPy array or list, got {type(value).__name__}.")
     if ndim is not None:
@@ -52,6 +55,40 @@ def as_tensor(name, value, dtype=torch.float32, ndim=None):
             want = " or ".join(f"{d}-D" for d in allowed)
             raise ValueError(f"{name} must be {want}, got shape {tuple(t.shape)} ({t.ndim}-D).")
     return t
+
+
+def as_numbers(name, value, minimum=None, positive=False):
+    """One number or a sequence of numbers -> float32 tensor [K], all finite (and >= minimum / > 0)."""
+    try:
+        t = torch.as_tensor(
+            np.asarray(value, dtype=float) if not isinstance(value, torch.Tensor) else value, dtype=torch.float32
+        ).reshape(-1)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be a number or a list of numbers, got {value!r} ({type(value).__name__})."
+        ) from None
+    if not torch.isfinite(t).all():
+        raise ValueError(f"{name} must be finite, got {t.tolist() if t.numel() <= 8 else 'a NaN or inf value'}.")
+    if positive and (t <= 0).any():
+        raise ValueError(f"{name} must be > 0, got {t.min().item():g}.")
+    if minimum is not None and (t < minimum).any():
+        raise ValueError(f"{name} must be >= {minimum}, got {t.min().item():g}.")
+    return t
+
+
+def check_labels(name, y, n_classes):
+    """Class labels: whole numbers from 0 to n_classes - 1."""
+    if y.numel() and not torch.equal(y, y.round()):
+        raise ValueError(
+            f"{name} must hold class labels (whole numbers 0..{n_classes - 1}), got values such as "
+            f"{y[y != y.round()][0].item():g}."
+        )
+    lo, hi = (int(y.min()), int(y.max())) if y.numel() else (0, 0)
+    if lo < 0 or hi >= n_classes:
+        raise ValueError(
+            f"{name} holds labels from {lo} to {hi}, but the network has {n_classes} outputs, so labels "
+            f"must lie in 0..{n_classes - 1}; for {hi + 1} classes give the last layer {hi + 1} units."
+        )
 
 
 def check_same_length(names, *arrays):

@@ -27,16 +27,16 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ._checks import check_choice, check_int
+from ._checks import as_numbers, as_tensor, check_choice, check_int, check_labels
 from .reproducibility import CPU_COUNT
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "linear")
 LOSSES = ("mse", "bce", "ce")
 
 
-def _per_model(name, value, m):
-    """A float or a length-M sequence -> tensor [M]."""
-    t = torch.as_tensor(value, dtype=torch.float32).reshape(-1)
+def _per_model(name, value, m, minimum=None, positive=False):
+    """A float or a length-M sequence -> tensor [M] (finite; checked against minimum / positive)."""
+    t = as_numbers(name, value, minimum=minimum, positive=positive)
     if t.numel() == 1:
         t = t.expand(m).clone()
     if t.numel() != m:
@@ -56,7 +56,9 @@ class BatchedMLP:
 
     def __init__(self, n_models, sizes, activation="relu", hidden_widths=None, dropout=0.0, generator=None):
         self.m = check_int("n_models", n_models, minimum=1)
-        sizes = [check_int("sizes[i]", s, minimum=1) for s in sizes]
+        if not isinstance(sizes, (list, tuple)):
+            raise TypeError(f"sizes must be a list of layer sizes, e.g. [2, 8, 1]; got {sizes!r}.")
+        sizes = [check_int(f"sizes[{i}]", s, minimum=1) for i, s in enumerate(sizes)]
         if len(sizes) < 2:
             raise ValueError(f"sizes must list at least inputs and outputs, e.g. [2, 8, 1]; got {sizes}.")
         check_choice("activation", activation, ACTIVATIONS)
@@ -150,19 +152,29 @@ class BatchedMLP:
     def accuracy(self, X, y):
         """Accuracy (%) of each model in eval mode, a tensor [M]. One output: a positive logit means
         class 1; several outputs: the largest wins. X and y as in train_batched (shared or per model)."""
+        X = self._check_input(X)
         out = self.forward(X, train=False)
         loss = "bce" if out.shape[-1] == 1 else "ce"
-        return 100 * _correct_per_model(out, _normalize_targets(X, y, loss, self.m), loss)
+        return 100 * _correct_per_model(out, _check_targets("y", X, y, loss, self), loss)
 
     def forward(self, X, train=False, generator=None):
         """Outputs [M, N, outputs]. X is [N, inputs] (shared by all models) or [M, N, inputs]."""
         return self._forward(X, train, generator)[0]
 
+    def _check_input(self, X, name="X"):
+        """X as a float32 tensor [N, inputs] or [M, N, inputs]; NumPy arrays and lists are converted."""
+        if not isinstance(X, torch.Tensor) or X.dtype != torch.float32:
+            X = as_tensor(name, X, ndim=(2, 3))
+        if X.shape[-1] != self.sizes[0] or X.ndim not in (2, 3) or (X.ndim == 3 and X.shape[0] != self.m):
+            raise ValueError(
+                f"{name} must be [N, {self.sizes[0]}] or [{self.m}, N, {self.sizes[0]}], got {tuple(X.shape)}."
+            )
+        return X
+
     def _forward(self, X, train=False, generator=None):
         """Outputs, plus what the hand-written backward pass needs: each layer's input and, for each
         hidden layer, its activation before dropout and the dropout factor (None without dropout)."""
-        if X.shape[-1] != self.sizes[0] or X.ndim not in (2, 3) or (X.ndim == 3 and X.shape[0] != self.m):
-            raise ValueError(f"X must be [N, {self.sizes[0]}] or [{self.m}, N, {self.sizes[0]}], got {tuple(X.shape)}.")
+        X = self._check_input(X)
         n_layers = len(self.params) // 2
         drop = train and bool((self.dropout > 0).any())
         inputs, hidden = [], []
@@ -332,6 +344,23 @@ def _normalize_targets(X, y, loss, m):
     return y.long().reshape(lead, n) if loss == "ce" else y.float().reshape(lead, n, -1)
 
 
+def _check_targets(name, X, y, loss, net):
+    """y as a tensor of the right kind for `loss`, checked against the network, shaped by _normalize_targets."""
+    y = as_tensor(name, y)
+    k = net.sizes[-1]
+    if loss == "ce":
+        check_labels(name, y, k)
+    elif loss == "bce":
+        if k != 1:
+            raise ValueError(f"loss='bce' needs one output unit (a logit); the network has {k}. Use loss='ce'.")
+        if y.numel() and ((y < 0) | (y > 1)).any():
+            raise ValueError(
+                f"{name} must hold 0/1 labels (or probabilities) for loss='bce'; got values from "
+                f"{y.min().item():g} to {y.max().item():g}."
+            )
+    return _normalize_targets(X, y, loss, net.m)
+
+
 def _correct_per_model(out, y, loss):
     """Share of correct predictions of each model (0..1), [M]; None for regression."""
     if loss == "mse":
@@ -387,13 +416,17 @@ def train_batched(
     check_choice("optimizer", optimizer, ("sgd", "adam"))
     epochs = check_int("epochs", epochs, minimum=1)
     m = net.m
-    lr_m, wd_m, l1_m = (
-        _per_model(n, v, m)[:, None, None] for n, v in (("lr", lr), ("weight_decay", weight_decay), ("l1", l1))
-    )
+    lr_m = _per_model("lr", lr, m, positive=True)[:, None, None]
+    wd_m = _per_model("weight_decay", weight_decay, m, minimum=0)[:, None, None]
+    l1_m = _per_model("l1", l1, m, minimum=0)[:, None, None]
+    X = net._check_input(X)
     n = X.shape[-2]
-    y = _normalize_targets(X, y, loss, m)
+    y = _check_targets("y", X, y, loss, net)
     if test is not None:
-        test = (test[0], _normalize_targets(test[0], test[1], loss, m))
+        if not isinstance(test, (tuple, list)) or len(test) != 2:
+            raise TypeError(f"test must be a pair (X_test, y_test), got {type(test).__name__}.")
+        X_test = net._check_input(test[0], "test[0]")
+        test = (X_test, _check_targets("test[1]", X_test, test[1], loss, net))
     bs = n if batch_size is None else check_int("batch_size", batch_size, minimum=1)
     if bs > n:
         raise ValueError(f"batch_size ({bs}) is larger than the data ({n} rows).")

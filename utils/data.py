@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from ._checks import as_tensor, check_int, check_number, check_same_length
+from ._checks import as_numbers, as_tensor, check_int, check_number, check_same_length
 
 
 def make_qwerties(centers, n_per_cloud=100, spread=1.0, generator=None):
@@ -27,11 +27,9 @@ def make_qwerties(centers, n_per_cloud=100, spread=1.0, generator=None):
         raise ValueError(f"centers must have shape (k, 2) with k >= 1, got {tuple(c.shape)}.")
     n = check_int("n_per_cloud", n_per_cloud, minimum=1)
     k = c.shape[0]
-    s = torch.as_tensor(spread, dtype=torch.float32).reshape(-1)
+    s = as_numbers("spread", spread, minimum=0)
     if s.numel() not in (1, k):
         raise ValueError(f"spread must be one number or one per cloud ({k}); got {s.numel()} values.")
-    if (s < 0).any():
-        raise ValueError(f"spread must be >= 0, got {s.tolist()}.")
     s = s.expand(k)
     noise = torch.randn(k, n, 2, generator=generator)
     X = (c[:, None, :] + s[:, None, None] * noise).reshape(k * n, 2)
@@ -95,12 +93,22 @@ def load_iris():
     return torch.tensor(data, dtype=torch.float32), torch.tensor(target, dtype=torch.int64), list(IRIS_FEATURES)
 
 
+def _as_pair(X, y):
+    """X as float32, y as a tensor (int64 for integer arrays, else float32): accepts NumPy arrays and lists."""
+    X = X if isinstance(X, torch.Tensor) else as_tensor("X", X)
+    if not isinstance(y, torch.Tensor):
+        y = np.asarray(y)
+        y = as_tensor("y", y, dtype=torch.int64 if np.issubdtype(y.dtype, np.integer) else torch.float32)
+    return X, y
+
+
 def split_data(X, y, proportions=(0.8, 0.2), shuffle=True, stratify=False, generator=None):
     """Split (X, y) into 2 or 3 parts (train/test or train/dev/test) by proportions.
 
     proportions must add up to 1. stratify=True keeps each class's share the same
     in every part (y must hold class labels). Returns a list of (X_part, y_part).
     """
+    X, y = _as_pair(X, y)
     n = check_same_length(("X", "y"), X, y)
     props = [float(p) for p in proportions]
     if len(props) not in (2, 3):
@@ -136,6 +144,7 @@ def split_data(X, y, proportions=(0.8, 0.2), shuffle=True, stratify=False, gener
 
 def make_loader(X, y, batch_size=None, shuffle=True, drop_last=False):
     """A DataLoader over (X, y); batch_size=None puts every row in one batch."""
+    X, y = _as_pair(X, y)
     n = check_same_length(("X", "y"), X, y)
     bs = n if batch_size is None else check_int("batch_size", batch_size, minimum=1)
     if bs > n:

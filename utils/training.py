@@ -7,7 +7,7 @@ The loop in `fit` is the one the course writes out by hand in its first lectures
 import torch
 from torch.utils.data import DataLoader
 
-from ._checks import check_choice, check_int, check_number
+from ._checks import as_tensor, check_choice, check_int, check_number
 
 TASKS = ("regression", "binary", "multiclass")
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "rmsprop": torch.optim.RMSprop}
@@ -27,6 +27,12 @@ def accuracy(outputs, y, task="multiclass"):
     multiclass: the largest output wins.
     """
     check_choice("task", task, TASKS[1:])
+    outputs, y = as_tensor("outputs", outputs), as_tensor("y", y, dtype=torch.int64 if task == "multiclass" else None)
+    if task == "multiclass" and (outputs.ndim != 2 or len(y) != len(outputs)):
+        raise ValueError(
+            f"outputs must be [N, classes] and y [N] for task='multiclass'; got {tuple(outputs.shape)} "
+            f"and {tuple(y.shape)}. For one logit per sample use task='binary'."
+        )
     if task == "binary":
         pred = (outputs.reshape(-1) > 0).float()
         return 100.0 * (pred == y.reshape(-1).float()).float().mean().item()
