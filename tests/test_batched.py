@@ -187,7 +187,17 @@ def test_padding_is_exact_for_activations_nonzero_or_zero_at_0(act, module):
 def test_hand_written_backward_equals_autograd(act, loss, outputs, shared_x, dropout, padded):
     """The trainer's backward pass is written out by hand (faster than autograd here); it must
     give autograd's gradients, including through dropout masks and zero-padded units."""
-    from utils.batched import _backward, _loss_and_grad, _loss_per_model, _normalize_targets
+    import torch.nn.functional as F
+
+    from utils.backprop import backward
+    from utils.losses import loss_and_grad, targets
+
+    def reference_loss(out, y):  # torch's own losses, mean per model, summed over models
+        if loss == "mse":
+            return ((out - y.expand_as(out)) ** 2).mean(dim=(1, 2)).sum()
+        if loss == "bce":
+            return F.binary_cross_entropy_with_logits(out, y.expand_as(out), reduction="none").mean(dim=(1, 2)).sum()
+        return F.cross_entropy(out.transpose(1, 2), y.expand(out.shape[0], -1), reduction="none").mean(1).sum()
 
     m, n = 3, 7
     widths = [[2, 5], [5, 3], [4, 4]] if padded else None
@@ -199,14 +209,19 @@ def test_hand_written_backward_equals_autograd(act, loss, outputs, shared_x, dro
         if loss == "ce"
         else (torch.randint(0, 2, lead + (n, 1)).float() if loss == "bce" else torch.randn(lead + (n, 2)))
     )
-    y = _normalize_targets(X, y, loss, m)
+    y = targets("y", X, y, loss, m, outputs)
+    plain = net.params
+    net.params = [p.clone().requires_grad_() for p in plain]  # autograd's copy of the same weights
     out = net.forward(X, train=True, generator=torch.Generator().manual_seed(5))
-    expected = torch.autograd.grad(_loss_per_model(out, y, loss).sum(), net.params)
+    ref = reference_loss(out, y)
+    expected = torch.autograd.grad(ref, net.params)
+    net.params = plain
+    assert not any(p.requires_grad for p in net.params), "the trainer's parameters need no autograd"
     with torch.no_grad():
         out2, inputs, hidden = net._forward(X, train=True, generator=torch.Generator().manual_seed(5))
-        per, dout = _loss_and_grad(out2, y, loss)
-        got = _backward(net, dout, inputs, hidden)
-    assert torch.allclose(per, _loss_per_model(out, y, loss).detach(), atol=1e-6)
+        per, dout = loss_and_grad(out2, y, loss)
+        got = backward(net, dout, inputs, hidden)
+    assert torch.allclose(per.sum(), ref.detach(), atol=1e-5)
     for g, e in zip(got, expected):
         assert g.shape == e.shape
         assert torch.allclose(g, e, atol=1e-6), (g - e).abs().max()
@@ -260,3 +275,64 @@ def test_thread_cap_from_environment(monkeypatch):
         _max_threads()
     monkeypatch.delenv("DUDL_THREADS")
     assert _max_threads() == min(2, utils.reproducibility.CPU_COUNT)
+
+
+class _ReluClass(nn.Module):
+    """A learner's own class: the activation is a function call, not a layer."""
+
+    def __init__(self):
+        super().__init__()
+        self.input, self.hidden, self.output = nn.Linear(2, 8), nn.Linear(8, 4), nn.Linear(4, 1)
+
+    def forward(self, x):
+        return self.output(torch.nn.functional.relu(self.hidden(torch.nn.functional.relu(self.input(x)))))
+
+
+class _Residual(_ReluClass):
+    def forward(self, x):
+        h = torch.relu(self.input(x))
+        return self.output(torch.relu(self.hidden(h + 1)))  # not a plain stack
+
+
+def test_from_modules_runs_a_class_that_calls_functional_relu():
+    torch.manual_seed(0)
+    models = [_ReluClass() for _ in range(3)]
+    state = torch.get_rng_state()
+    net = utils.BatchedMLP.from_modules(models)
+    after_from_modules = torch.get_rng_state()
+    assert net.activation == "relu"
+    X = torch.randn(50, 2)
+    with torch.no_grad():
+        assert torch.allclose(net(X), torch.stack([m(X) for m in models]), atol=1e-6)
+    # its probe inputs come from a stream of its own: the global stream moves exactly as a plain
+    # BatchedMLP of that layout moves it, so a notebook's later random numbers do not change
+    torch.set_rng_state(state)
+    utils.BatchedMLP(3, [2, 8, 4, 1], hidden_widths=[[8, 4]] * 3)
+    assert torch.equal(after_from_modules, torch.get_rng_state())
+
+
+def test_from_modules_refuses_what_it_cannot_reproduce():
+    torch.manual_seed(0)
+    with pytest.raises(ValueError, match=r"modules\[0\] does not compute a plain stack of its Linear layers"):
+        utils.BatchedMLP.from_modules([_Residual()])
+    seq = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1))
+    assert utils.BatchedMLP.from_modules([seq]).activation == "tanh"
+    with pytest.raises(ValueError, match=r"with 'relu' between them"):
+        utils.BatchedMLP.from_modules([seq], activation="relu")
+    with pytest.raises(TypeError, match="modules must be a list of nn.Module models"):
+        utils.BatchedMLP.from_modules(seq)
+
+
+@pytest.mark.parametrize("outputs", [1, 3])
+def test_one_accuracy_for_one_model_and_for_many(outputs):
+    """utils.accuracy (one model) and the batched trainer's accuracy are the same function: equal bit for bit."""
+    g = torch.Generator().manual_seed(3)
+    net = utils.BatchedMLP(4, [2, 5, outputs], generator=g)
+    X = torch.randn(203, 2, generator=g)
+    y = torch.randint(0, max(outputs, 2), (203,), generator=g)
+    many = net.accuracy(X, y)
+    task = "binary" if outputs == 1 else "multiclass"
+    with torch.no_grad():
+        one = [utils.accuracy(net.to_module(k)(X), y, task) for k in range(4)]
+    assert [float(a) for a in many] == pytest.approx(one, abs=1e-4)
+    assert all(torch.tensor(o, dtype=torch.float32) == a for o, a in zip(one, many))

@@ -1,4 +1,4 @@
-"""Unit tests of utils: data, splits, training loop, sweeps, plots, and input checks."""
+"""Unit tests of utils: data, splits, training loop, plots, and input checks."""
 
 import matplotlib
 
@@ -166,12 +166,6 @@ def test_count_parameters_matches_formula():
 
 
 # experiments ---------------------------------------------------------------------
-def test_sweep_shape_and_order():
-    out = utils.sweep(lambda a, b: (a, b, a * b), {"a": [1, 2], "b": [10, 20, 30]}, repeats=2)
-    assert out.shape == (2, 3, 2, 3)
-    assert out[1, 2, 0].tolist() == [2, 30, 60]
-
-
 def test_smooth_moving_average():
     assert utils.smooth([0, 3, 0, 3], width=3).tolist() == pytest.approx([1.5, 1.0, 2.0, 1.5])
 
@@ -268,8 +262,6 @@ def test_plots_draw_labelled_axes():
             ValueError,
             "epochs must be an integer >= 1",
         ),
-        (lambda: utils.sweep(lambda a: a, {"a": []}), ValueError, "grid\\['a'\\] must be a non-empty list"),
-        (lambda: utils.sweep(lambda a: a, {"a": [1]}, repeats=0), ValueError, "repeats must be an integer >= 1"),
         (
             lambda: utils.plot_heatmap(np.zeros((3, 2)), [1, 2, 3], [1, 2]),
             ValueError,

@@ -97,3 +97,13 @@ def check_same_length(names, *arrays):
         pairs = ", ".join(f"{n} has {l}" for n, l in zip(names, lengths))
         raise ValueError(f"{' and '.join(names)} must have the same number of rows; {pairs}.")
     return lengths[0]
+
+
+def per_model(name, value, m, minimum=None, positive=False):
+    """One number or one per model -> tensor [m] (finite; checked against minimum / positive)."""
+    t = as_numbers(name, value, minimum=minimum, positive=positive)
+    if t.numel() == 1:
+        t = t.expand(m).clone()
+    if t.numel() != m:
+        raise ValueError(f"{name} must be one number or one per model ({m}); got {t.numel()} values.")
+    return t

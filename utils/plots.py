@@ -5,6 +5,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
+from ._checks import check_int
+
 STYLE = {
     "figure.figsize": (7, 4),
     "figure.dpi": 80,
@@ -126,3 +128,14 @@ def plot_heatmap(values, x_values, y_values, ax=None, xlabel="", ylabel="", titl
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.grid(False)
     return ax
+
+
+def smooth(values, width=3):
+    """Moving average along the last axis (same length; edges average what is there)."""
+    width = check_int("width", width, minimum=1)
+    v = np.asarray(values, dtype=float)
+    kernel = np.ones(width)
+    pad = width // 2
+    num = np.apply_along_axis(lambda r: np.convolve(np.pad(r, (pad, width - 1 - pad)), kernel, "valid"), -1, v)
+    den = np.convolve(np.pad(np.ones(v.shape[-1]), (pad, width - 1 - pad)), kernel, "valid")
+    return num / den

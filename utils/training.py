@@ -8,6 +8,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from ._checks import as_tensor, check_choice, check_int, check_number
+from .losses import share_correct
 
 TASKS = ("regression", "binary", "multiclass")
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "rmsprop": torch.optim.RMSprop}
@@ -33,10 +34,9 @@ def accuracy(outputs, y, task="multiclass"):
             f"outputs must be [N, classes] and y [N] for task='multiclass'; got {tuple(outputs.shape)} "
             f"and {tuple(y.shape)}. For one logit per sample use task='binary'."
         )
-    if task == "binary":
-        pred = (outputs.reshape(-1) > 0).float()
-        return 100.0 * (pred == y.reshape(-1).float()).float().mean().item()
-    return 100.0 * (outputs.argmax(dim=1) == y).float().mean().item()
+    if task == "binary":  # the batched trainer's rule (utils/losses.py), for one model
+        return 100.0 * share_correct(outputs.reshape(1, -1, 1), y.reshape(1, -1, 1).float(), "bce").item()
+    return 100.0 * share_correct(outputs[None], y[None], "ce").item()
 
 
 def _batches(data, name):
