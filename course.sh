@@ -22,11 +22,10 @@ if [ "$cmd" = test ] && [ "${1:-}" = --colab ]; then
   if [ ! -x .venv-colab/bin/python ]; then
     "$PYTHON" -m venv .venv-colab
   fi
-  cstamp=".venv-colab/.installed-$(cat requirements-colab.txt pyproject.toml | cksum | cut -d' ' -f1)"
+  cstamp=".venv-colab/.installed-$(cksum < requirements-colab.txt | cut -d' ' -f1)"
   if [ ! -f "$cstamp" ]; then
     .venv-colab/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-colab.txt
-    # the course's own package, from this checkout (its dependencies are the pins just installed)
-    .venv-colab/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+    # (the course package is NOT installed here: as in Colab, each notebook's setup cell fetches it)
     touch "$cstamp"
   fi
   export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} DUDL_THREADS=${DUDL_THREADS:-1} DUDL_STACK=colab

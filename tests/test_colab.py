@@ -1,8 +1,11 @@
 """Colab: every notebook, opened alone with no clone next to it, must run.
 
-Each notebook is copied alone into an empty folder and executed with HOME pointing to an
-empty folder and no PYTHONPATH, so its setup cell must fetch the course itself; the fetch
-address (DUDL_COURSE_REPO) points to a local clone, standing in for Colab's download.
+Each notebook is copied alone into an empty folder, beside a decoy `utils/` folder (a learner's own),
+and executed with HOME pointing to an empty folder and no PYTHONPATH. On the Colab stack the course
+package is not installed (as in Colab), so the setup cell must fetch the release stamped from course.yml;
+the fetch address (DUDL_COURSE_REPO) points to a local clone of this commit, tagged with that release,
+standing in for GitHub. On the lock the package is installed (pip install -e .) and must be the one used.
+Either way the decoy must not be.
 
 On the lock (the main suite) every text output of the run must equal the stored one, character for
 character: a nondeterministic print or a notebook the committed code no longer produces fails here.
@@ -21,7 +24,8 @@ import pytest
 from tools.coursemap import ROOT, load_map
 from tools.execute import kernel_env, run
 
-_, LECTURES = load_map()
+DATA, LECTURES = load_map()
+RELEASE = DATA["release"]
 PREINSTALLED_ON_COLAB = ("torch", "numpy", "matplotlib", "scikit-learn", "sklearn", "sympy", "scipy")
 
 
@@ -29,6 +33,7 @@ PREINSTALLED_ON_COLAB = ("torch", "numpy", "matplotlib", "scikit-learn", "sklear
 def local_clone(tmp_path_factory):
     dest = tmp_path_factory.mktemp("course") / "clone"
     subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{ROOT}", str(dest)], check=True)
+    subprocess.run(["git", "-C", str(dest), "tag", RELEASE], check=True)  # what the maintainer tags on release
     return dest
 
 
@@ -64,6 +69,8 @@ def test_notebook_runs_alone_fetching_the_course(rel, local_clone, tmp_path):
     alone = tmp_path / "alone"
     alone.mkdir()
     shutil.copy(ROOT / rel, alone)
+    (alone / "utils").mkdir()
+    (alone / "utils" / "__init__.py").write_text('COURSE = "a learner\'s own utils"\n')
     nb = nbformat.read(alone / os.path.basename(rel), as_version=4)
     probe = nbformat.v4.new_code_cell("import utils, pathlib; print(pathlib.Path(utils.__file__).resolve())")
     nb.cells.append(probe)
@@ -73,7 +80,11 @@ def test_notebook_runs_alone_fetching_the_course(rel, local_clone, tmp_path):
     (tmp_path / "home").mkdir()
     run(nb, alone, env=env)
     fetched = "".join(o.get("text", "") for o in probe.outputs).strip()
-    assert fetched.startswith(str((tmp_path / "home" / "dudl-course").resolve())), f"utils came from {fetched}"
+    if COLAB_STACK:  # not installed: the setup cell fetched the stamped release
+        expected = tmp_path / "home" / f"dudl-course-{RELEASE}" / "utils"
+    else:  # installed: the repository's package, not a fetched copy, and never the decoy
+        expected = ROOT / "utils"
+    assert fetched == str((expected / "__init__.py").resolve()), f"utils came from {fetched}"
     nb.cells.pop()
     assert result_line(nb) == result_line(stored), "the result line differs when run alone"
     if COLAB_STACK:

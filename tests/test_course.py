@@ -1,5 +1,6 @@
 """The course map, the syllabus, the notebooks on disk and the README must agree."""
 
+import json
 import os
 import re
 import subprocess
@@ -14,7 +15,13 @@ from tools import stamp
 from tools.coursemap import ROOT, load_map, syllabus_headings
 
 DATA, LECTURES = load_map()
-SECTION_FOLDERS = ["math", "gradientDescent", "ANN", "overfitting", "regularization"]
+SECTION_FOLDERS = [s["folder"] for s in DATA["sections"]]
+
+
+def frozen_headings():
+    """(section number, heading) of every lecture of the syllabus, from tests/syllabus_headings.tsv."""
+    lines = (ROOT / "tests" / "syllabus_headings.tsv").read_text().splitlines()
+    return [(int(n), h) for n, h in (l.split("\t", 1) for l in lines if l and not l.startswith("#"))]
 
 
 def find_syllabus():
@@ -26,21 +33,27 @@ def find_syllabus():
     return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
 
 
-def test_map_lists_52_lectures_in_five_sections():
-    assert len(LECTURES) == 52
-    assert [s["folder"] for s in DATA["sections"]] == SECTION_FOLDERS
-    assert len({lec.path for lec in LECTURES}) == 52, "a notebook is listed twice"
+def test_map_lists_every_syllabus_lecture_once_in_its_section():
+    headings = frozen_headings()
+    assert [lec.heading for lec in LECTURES] == [h for _, h in headings], "course.yml differs from the syllabus order"
+    sections = [i + 1 for i, s in enumerate(DATA["sections"]) for _ in s["lectures"]]
+    assert sections == [n for n, _ in headings], "a lecture sits in another section than the syllabus's"
+    assert len({lec.path for lec in LECTURES}) == len(LECTURES), "a notebook is listed twice"
+    folders = sorted(p.parent.name for p in ROOT.glob("*/DUDL_*.ipynb"))
+    assert sorted(set(folders)) == sorted(SECTION_FOLDERS), "notebook folders on disk differ from course.yml's sections"
     for lec in LECTURES:
         assert lec.goals and all(g.strip() for g in lec.goals), f"{lec.path}: no learning goals"
         assert re.fullmatch(r"DUDL_[A-Za-z0-9_]+\.ipynb", lec.notebook), lec.notebook
 
 
-def test_map_follows_the_syllabus_headings_in_order():
+def test_the_frozen_headings_are_the_syllabus_headings():
+    """Where the study notes are at hand (a maintainer's machine, DUDL_SYLLABUS), the list kept in the
+    repository must be theirs; every clone checks course.yml against that list (test above)."""
     path = find_syllabus()
     if path is None:
         pytest.skip("syllabus not found (set DUDL_SYLLABUS to its path)")
     text = path.read_text()
-    assert [lec.heading for lec in LECTURES] == syllabus_headings(text)
+    assert [h for _, h in frozen_headings()] == syllabus_headings(text)
     # every notebook the syllabus links keeps its exact folder and file name
     linked = set(re.findall(r"\]\(\.\./([A-Za-z]+/DUDL_[A-Za-z0-9_]+\.ipynb)\)", text))
     assert linked <= {lec.path for lec in LECTURES}, sorted(linked - {lec.path for lec in LECTURES})
@@ -84,6 +97,19 @@ def test_colab_badges_and_fetch_address_follow_the_repository_setting():
         assert not others, f"{lec.path}: badge for another repository {others}"
 
 
+def test_the_setup_cell_pins_the_release_the_package_carries():
+    """Every notebook opened alone fetches course.yml's release, and that release is the package's version."""
+    release = DATA["release"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert release == f"v{project['version']}", f"course.yml release {release}, pyproject version {project['version']}"
+    for lec in LECTURES:
+        cells = json.loads((ROOT / lec.path).read_text())["cells"]
+        setup = next(c for c in cells if "dudl-setup" in c["metadata"].get("tags", []))
+        src = "".join(setup["source"])
+        assert f'REF, SRC = "{release}"' in src, f"{lec.path}: the setup cell does not fetch release {release}"
+        assert src.count("\n") <= 20, f"{lec.path}: the setup cell grew to {src.count(chr(10)) + 1} lines"
+
+
 def test_requirement_files_agree():
     def reqs(path):
         lines = [l.split("#")[0].strip() for l in (ROOT / path).read_text().splitlines()]
@@ -106,7 +132,10 @@ def test_requirement_files_agree():
         if line and not line.startswith("#"):
             name, version = line.split("==")
             lock[name.lower().replace("_", "-")] = Version(version)
-    assert str(lock["torch"]) == "2.13.0"
+    colab_torch = next(
+        l.split("==")[1] for l in (ROOT / "requirements-colab.txt").read_text().splitlines() if l.startswith("torch==")
+    )
+    assert str(lock["torch"]) == colab_torch, "both suites run the one torch build this machine installs"
     for spec in runtime + dev:
         req = Requirement(spec)
         name = req.name.lower().replace("_", "-")
