@@ -71,7 +71,7 @@ def test_every_notebook_on_disk_is_mapped():
 
 
 def test_readme_index_and_stamped_cells_are_up_to_date():
-    out = subprocess.run([sys.executable, str(ROOT / "tools/stamp.py"), "--check"], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "tools.stamp", "--check"], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
 
 
