@@ -70,6 +70,17 @@ def test_every_notebook_on_disk_is_mapped():
     assert not extra, f"notebooks not in course.yml: {sorted(extra)}"
 
 
+def test_pytest_collects_every_section_folder():
+    """nbval runs the notebooks of the folders pytest.ini lists: a section added to course.yml but not
+    there would never be executed by the test command."""
+    import configparser
+
+    ini = configparser.ConfigParser()
+    ini.read(ROOT / "pytest.ini")
+    testpaths = ini["pytest"]["testpaths"].split()
+    assert testpaths == ["tests", *SECTION_FOLDERS], f"pytest.ini: {testpaths}; course.yml folders: {SECTION_FOLDERS}"
+
+
 def test_readme_index_and_stamped_cells_are_up_to_date():
     out = subprocess.run([sys.executable, "-m", "tools.stamp", "--check"], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr

@@ -12,7 +12,7 @@ from tools.coursemap import ROOT, load_map
 
 BODY = [
     ("markdown", "## The idea\n\n(Explain the idea in plain words and math.)"),
-    ("code", "import numpy as np\nimport torch\nimport matplotlib.pyplot as plt"),
+    ("code", "import matplotlib.pyplot as plt\nimport numpy as np\nimport torch"),
     ("markdown", "## What we observed, and why\n\n(Describe what the code computed and explain it.)"),
     ("markdown", "## Explorations\n\n1. (Something to try, and what to look for.)"),
     (
