@@ -78,6 +78,10 @@ def server():
     runtime = Path(tempfile.mkdtemp(prefix="dudl-lab", dir="/tmp"))
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime), JUPYTER_CONFIG_DIR=str(runtime / "config"))
     env.pop("PYTHONPATH", None)  # the setup cell must find utils on its own
+    # render every cell (no windowing), so that "not visible" below means hidden, not merely not drawn yet
+    tracker = runtime / "config" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     proc, base, token = start_lab(runtime, env)
     yield base, token
     proc.terminate()
@@ -206,3 +210,46 @@ def test_a_lecture_renders_in_jupyterlab(server):
         assert page.evaluate("el => el.naturalWidth", img.element_handle()) > 100
         page.screenshot(path=str(ARTIFACTS / "jupyterlab.png"))
     assert (ARTIFACTS / "jupyterlab.png").stat().st_size > 10_000
+
+
+CHALLENGE_TO_VIEW = "gradientDescent/DUDL_GradientDescent_codeChallenge_2Dascent.ipynb"
+# per cell of the open notebook: is it visible, is it the '## Solution' heading, how many figures it shows
+CELLS = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].map(c => ({
+    visible: c.checkVisibility(),
+    solution: [...c.querySelectorAll('.jp-RenderedMarkdown h2')].some(h => h.textContent.startsWith('Solution')),
+    figures: [...c.querySelectorAll('.jp-OutputArea-output img')].filter(i => i.checkVisibility()).length,
+    text: c.innerText.slice(0, 80)}))"""
+
+
+def test_a_challenges_solution_is_collapsed_in_jupyterlab(server):
+    """A challenge opens in JupyterLab with its task and workspace in sight and every cell of the solution
+    (prose, code, numbers, figures) hidden under the collapsed 'Solution' heading; one click opens it."""
+    require_browser()
+    base, token = server
+    lec = next(l for l in LECTURES if l.path == CHALLENGE_TO_VIEW)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with browser() as b:
+        page = b.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/lab/tree/{lec.path}?token={token}", wait_until="domcontentloaded", timeout=120_000)
+        page.locator(".jp-RenderedHTMLCommon h1", has_text=lec.title).first.wait_for(timeout=120_000)
+        heading = page.locator(".jp-MarkdownCell", has=page.locator("h2", has_text="Solution")).first
+        heading.wait_for(timeout=60_000)
+        page.wait_for_timeout(500)
+        cells = page.evaluate(CELLS)
+        at = next(i for i, c in enumerate(cells) if c["solution"])
+        solution = cells[at + 1 : -1]
+        assert len(solution) >= 3, f"only {len(solution)} cells under the Solution heading"
+        assert cells[at]["visible"] and cells[-1]["visible"], "the Solution heading and the footer must show"
+        assert all(c["visible"] for c in cells[:at]), "the task and the workspace must show"
+        shown = [c["text"] for c in solution if c["visible"]]
+        assert not shown, f"solution cells visible before opening: {shown[:2]}"
+        heading.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "challenge-jupyterlab-before.png"))
+        heading.locator(".jp-collapseHeadingButton").click()
+        page.wait_for_timeout(500)
+        cells = page.evaluate(CELLS)
+        solution = cells[at + 1 : -1]
+        assert all(c["visible"] for c in solution), "solution cells still hidden after opening"
+        assert sum(c["figures"] for c in solution) >= 1, "no solution figure after opening"
+        assert any(c["text"].startswith("Result") or "Result: " in c["text"] for c in solution)
+        page.screenshot(path=str(ARTIFACTS / "challenge-jupyterlab-after.png"))

@@ -48,11 +48,17 @@ def test_figures_are_png_and_present(rel):
 @pytest.mark.parametrize("rel", PATHS)
 def test_no_personal_metadata_or_absolute_paths(rel):
     raw = json.loads((ROOT / rel).read_text())
-    assert set(raw["metadata"]) <= {"kernelspec", "language_info"}, f"{rel}: metadata {sorted(raw['metadata'])}"
+    assert set(raw["metadata"]) <= {"kernelspec", "language_info", "colab"}, (
+        f"{rel}: metadata {sorted(raw['metadata'])}"
+    )
     for c in raw["cells"]:
-        assert set(c.get("metadata", {})) <= {"tags", "jupyter", "collapsed", "cellView"}, (
-            f"{rel}: cell metadata {c['metadata']}"
-        )
+        assert set(c.get("metadata", {})) <= {
+            "tags",
+            "jupyter",
+            "collapsed",
+            "cellView",
+            "jp-MarkdownHeadingCollapsed",
+        }, f"{rel}: cell metadata {c['metadata']}"
         texts = [text_of(c)] + [json.dumps({k: v for k, v in o.items() if k != "data"}) for o in c.get("outputs", [])]
         texts += [str(o.get("data", {}).get("text/plain", "")) for o in c.get("outputs", [])]
         for t in texts:
@@ -68,8 +74,8 @@ def test_anatomy(rel):
         f"{rel}: stamped cells missing"
     )
     md = [text_of(c) for c in cells if c["cell_type"] == "markdown"]
-    assert any(re.search(r"^## Explorations", t, re.M) for t in md), f"{rel}: no '## Explorations' section"
-    assert any(re.search(r"^## What we (observed|found)", t, re.M) for t in md), (
+    assert any(re.search(r"^##+ Explorations", t, re.M) for t in md), f"{rel}: no '## Explorations' section"
+    assert any(re.search(r"^##+ What we (observed|found)", t, re.M) for t in md), (
         f"{rel}: no '## What we observed' section"
     )
     last = code_cells(rel)[-1]
@@ -81,23 +87,82 @@ def test_anatomy(rel):
     assert "plt.show()" in body or "display(" in body, f"{rel}: end plotting cells with plt.show()"
 
 
-@pytest.mark.parametrize("rel", [lec.path for lec in LECTURES if lec.challenge])
-def test_challenges_state_the_task_first_and_collapse_the_solution(rel):
+CHALLENGES = [lec.path for lec in LECTURES if lec.challenge]
+
+
+def heading_level(cell):
+    """The level of the first heading of a markdown cell (0: none)."""
+    m = re.match(r"(#+) ", text_of(cell).lstrip()) if cell["cell_type"] == "markdown" else None
+    return len(m.group(1)) if m else 0
+
+
+@pytest.mark.parametrize("rel", CHALLENGES)
+def test_challenges_give_task_then_workspace_then_solution(rel):
     cells = cells_of(rel)[2:-1]  # without the stamped header, setup and footer
-    headings = [(i, text_of(c)) for i, c in enumerate(cells) if c["cell_type"] == "markdown"]
-    task = next((i for i, t in headings if re.search(r"^## Your task", t, re.M)), None)
-    solution = next((i for i, t in headings if re.search(r"^## Solution", t, re.M)), None)
-    assert task is not None and solution is not None and task < solution, (
-        f"{rel}: needs '## Your task' then '## Solution'"
+    first = {}
+    for i, c in enumerate(cells):
+        for name in ("Your task", "Your workspace", "Solution"):
+            if c["cell_type"] == "markdown" and text_of(c).lstrip().startswith(f"## {name}"):
+                first.setdefault(name, i)
+    assert list(first) == ["Your task", "Your workspace", "Solution"], (
+        f"{rel}: needs '## Your task', then '## Your workspace', then '## Solution' (found {list(first)})"
     )
+    task, work, solution = first.values()
     first_code = next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
     assert first_code > task, f"{rel}: code before the task is stated"
+    workspace = [text_of(c) for c in cells[work:solution] if c["cell_type"] == "code"]
+    assert any("check." in t for t in workspace), f"{rel}: the workspace calls no check on the learner's answer"
+    for c in cells[work:solution]:
+        for o in c.get("outputs", []):
+            out = "".join(o.get("text", ""))
+            assert "Traceback" not in out and "Correct" not in out, f"{rel}: an untouched workspace printed {out!r}"
+
+
+@pytest.mark.parametrize("rel", CHALLENGES)
+def test_a_challenges_solution_is_hidden_until_opened(rel):
+    """All of the solution (prose, code, printed numbers, figures) sits under one '## Solution' heading
+    that starts collapsed in JupyterLab and Colab (the website hides the same section: test_site)."""
+    raw = json.loads((ROOT / rel).read_text())
+    cells = raw["cells"]
+    at = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and text_of(c).startswith("## Solution"))
+    head = cells[at]
+    assert head["metadata"].get("jp-MarkdownHeadingCollapsed") is True, f"{rel}: JupyterLab would show the solution"
+    assert raw["metadata"].get("colab", {}).get("collapsed_sections") == [head["id"]], (
+        f"{rel}: Colab would show the solution (metadata.colab.collapsed_sections must name cell {head['id']!r})"
+    )
+    inside = cells[at + 1 : -1]
+    ends = [i for i, c in enumerate(inside, start=at + 1) if 0 < heading_level(c) <= 2]
+    assert not ends, f"{rel}: cell {ends[0]} opens a heading of level 1 or 2, so what follows it would show"
+    assert heading_level(cells[-1]) == 2, f"{rel}: the footer must open with a '## ' heading (it ends the section)"
     result = max(i for i, c in enumerate(cells) if c["cell_type"] == "code")
-    for i, c in enumerate(cells):
-        if c["cell_type"] == "code" and solution < i < result:
+    for i, c in enumerate(inside, start=at + 1):
+        if c["cell_type"] == "code" and i != result:
             hidden = c.get("metadata", {}).get("jupyter", {}).get("source_hidden")
-            assert hidden and c["metadata"].get("cellView") == "form", f"{rel}: solution cell {i} is not collapsed"
+            assert hidden and c["metadata"].get("cellView") == "form", f"{rel}: solution cell {i} shows its code"
             assert text_of(c).startswith("#@title"), f"{rel}: solution cell {i} has no Colab form title"
+
+
+def test_the_hidden_solution_test_fails_when_a_solution_would_show(tmp_path, monkeypatch):
+    """Put back a '## What we observed' at level 2 inside a challenge's solution, or drop the collapse:
+    the test above must fail."""
+    import tests.test_notebooks as tn
+
+    rel = CHALLENGES[0]
+    raw = json.loads((ROOT / rel).read_text())
+    at = next(i for i, c in enumerate(raw["cells"]) if text_of(c).startswith("## Solution"))
+    for broken in ("level", "jupyterlab", "colab"):
+        nb = json.loads(json.dumps(raw))
+        if broken == "level":
+            nb["cells"].insert(at + 1, {"cell_type": "markdown", "id": "x", "metadata": {}, "source": "## Notes"})
+        elif broken == "jupyterlab":
+            nb["cells"][at]["metadata"].pop("jp-MarkdownHeadingCollapsed")
+        else:
+            nb["metadata"].pop("colab")
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(json.dumps(nb))
+        monkeypatch.setattr(tn, "ROOT", tmp_path)
+        with pytest.raises(AssertionError):
+            tn.test_a_challenges_solution_is_hidden_until_opened(rel)
 
 
 @pytest.mark.parametrize("rel", PATHS)

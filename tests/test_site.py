@@ -6,9 +6,10 @@ import pytest
 
 from tests.browser import browser, require_browser, serve
 from tools import build_site
-from tools.coursemap import load_map
+from tools.coursemap import ROOT, load_map
 
 _, LECTURES = load_map()
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 def plain(text):
@@ -66,3 +67,35 @@ def test_every_lecture_page_loads_shows_figures_and_links_to_neighbours(site):
     print(f"pages checked in the browser: {checked}")
     assert not problems, "\n".join(problems)
     assert checked == len(LECTURES)
+
+
+CHALLENGE = "gradientDescent/DUDL_GradientDescent_codeChallenge_2Dascent.ipynb"
+SHOWN = """sel => [...document.querySelectorAll(sel)].filter(e => e.checkVisibility()).map(e => e.tagName + ': '
+    + (e.innerText || e.getAttribute('src') || '').slice(0, 60))"""
+
+
+def test_a_challenges_solution_is_hidden_until_the_reader_opens_it(site):
+    """On a challenge's page nothing of the solution (prose, code, numbers, figures) is visible before
+    'Show the solution' is pressed; after it, its figures and its result line are."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    stem = CHALLENGE[: -len(".ipynb")]
+    with serve(site) as base, browser() as b:
+        page = b.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/{stem}.html", wait_until="load")
+        assert page.locator("section#solution").count() == 1, "the page has no section under a 'Solution' heading"
+        inside = "section#solution > :not(h2):not(.dudl-solution-toggle)"
+        assert page.eval_on_selector_all(inside, "els => els.length") > 0
+        shown = page.evaluate(SHOWN, inside)
+        assert shown == [], f"solution visible before it was opened: {shown[:3]}"
+        assert page.evaluate(SHOWN, "section#solution img") == []
+        assert not page.get_by_text("Result: ").first.is_visible()
+        assert page.get_by_text("Your task").first.is_visible()
+        page.locator("section#solution > h2").scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "challenge-site-before.png"))
+        page.get_by_role("button", name="Show the solution").click()
+        assert len(page.evaluate(SHOWN, "section#solution img")) >= 1, "no solution figure after opening"
+        assert page.get_by_text("Result: ").first.is_visible()
+        page.locator("section#solution > h2").scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "challenge-site-after.png"))
+        page.get_by_role("button", name="Hide the solution").click()
+        assert page.evaluate(SHOWN, inside) == []

@@ -42,6 +42,8 @@ def write_config(cfg_dir):
     if static.exists():
         shutil.rmtree(static)
     shutil.copytree(mathjax_dir(), static / "mathjax")
+    for name in ("solution.js", "solution.css"):  # a challenge's solution hidden behind a button
+        shutil.copy(ROOT / "assets" / "site" / name, static / name)
     toc = {"format": "jb-book", "root": "index", "parts": []}
     for section in data["sections"]:
         toc["parts"].append(
@@ -64,6 +66,8 @@ def write_config(cfg_dir):
             "config": {
                 "html_static_path": [str(static)],
                 "mathjax_path": "mathjax/tex-chtml.js",
+                "html_js_files": ["solution.js"],
+                "html_css_files": ["solution.css"],
                 "html_show_copyright": False,
                 "html_favicon": str(ROOT / "assets" / "favicon.svg"),
                 "html_context": {"default_mode": "light"},

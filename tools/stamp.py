@@ -76,8 +76,10 @@ def header_source(data, lectures, i):
 
 
 def footer_source(data, lectures, i):
+    # a challenge's footer opens with a heading: the collapsed solution section ends there, so the
+    # navigation stays in sight (JupyterLab, Colab and the site all end a section at the next heading)
     return (
-        "---\n\n" + nav_line(lectures, i) + "\n\n"
+        ("## Where next\n\n" if lectures[i].challenge else "---\n\n") + nav_line(lectures, i) + "\n\n"
         f"<small>This course follows the lecture course *{data['follows']}*; "
         '"the original course" in the text means that course and its lecture of the same name.</small>'
     )
@@ -116,42 +118,56 @@ def stamp_notebook(nb, data, lectures, i):
     if [id(c) for c in cells] != [id(c) for c in nb.cells]:
         changed = True
     nb.cells = cells
-    if lectures[i].challenge:
-        changed |= collapse_solution(nb)
+    changed |= collapse_solution(nb, lectures[i].challenge)
     return changed
 
 
 COLAB_TITLE = "#@title"
 
 
-def collapse_solution(nb):
-    """Collapse the code cells of a challenge's solution (after '## Solution', before the result cell),
-    so a learner sees the task first: JupyterLab reads jupyter.source_hidden, Colab reads cellView."""
-    changed, inside = False, False
+SOLUTION_ID = "solution"  # the cell id of a challenge's '## Solution' heading (Colab's collapsed_sections names it)
+
+
+def is_solution_heading(cell):
+    return cell.cell_type == "markdown" and cell.source.lstrip().startswith("## Solution")
+
+
+def collapse_solution(nb, challenge=True):
+    """Hide a challenge's whole solution until the learner opens it: everything from its '## Solution'
+    heading to the footer (prose, code, printed numbers, figures). JupyterLab keeps the heading collapsed
+    (jp-MarkdownHeadingCollapsed), Colab lists it in colab.collapsed_sections, the website hides the
+    section behind a button (assets/site/solution.js). Inside the opened section, code cells start with
+    their code hidden (JupyterLab: jupyter.source_hidden; Colab: a form with a #@title).
+    For a lecture (challenge=False) all of it is removed. Returns True if anything changed."""
+    before = nbformat.writes(nb)
+    inside = False
     code = [c for c in nb.cells if c.cell_type == "code"]
     result = code[-1] if code else None
     for cell in nb.cells:
         if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## "):
-            inside = cell.source.lstrip().startswith("## Solution")
+            inside = challenge and is_solution_heading(cell)
+            if inside:
+                cell.id = SOLUTION_ID
+                cell.metadata["jp-MarkdownHeadingCollapsed"] = True
+            else:
+                cell.metadata.pop("jp-MarkdownHeadingCollapsed", None)
         if cell.cell_type != "code" or cell is result or "dudl-setup" in cell.metadata.get("tags", []):
             continue
-        want = inside
-        has = cell.metadata.get("jupyter", {}).get("source_hidden", False)
-        if want and not cell.source.startswith(COLAB_TITLE):  # Colab hides a form cell's code under its title
+        if inside and not cell.source.startswith(COLAB_TITLE):  # Colab hides a form cell's code under its title
             cell.source = f"{COLAB_TITLE} Solution (click to show the code)\n" + cell.source
-            changed = True
-        if not want and cell.source.startswith(COLAB_TITLE):
+        if not inside and cell.source.startswith(COLAB_TITLE):
             cell.source = cell.source.split("\n", 1)[1] if "\n" in cell.source else ""
-            changed = True
-        if want != has:
-            changed = True
-            if want:
-                cell.metadata["jupyter"] = {"source_hidden": True}
-                cell.metadata["cellView"] = "form"
-            else:
-                cell.metadata.pop("jupyter", None)
-                cell.metadata.pop("cellView", None)
-    return changed
+        if inside:
+            cell.metadata["jupyter"] = {"source_hidden": True}
+            cell.metadata["cellView"] = "form"
+        else:
+            cell.metadata.pop("jupyter", None)
+            cell.metadata.pop("cellView", None)
+    if challenge:
+        nb.metadata["colab"] = {"collapsed_sections": [SOLUTION_ID]}
+    else:
+        nb.metadata.pop("colab", None)
+    return nbformat.writes(nb) != before
 
 
 def toc_markdown(data, lectures):
