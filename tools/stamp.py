@@ -69,8 +69,8 @@ def header_source(data, lectures, i):
     if lec.challenge:
         lines += [
             "",
-            "> **Code challenge.** Read the task, try it yourself first, then open the solution "
-            "cells below (they start collapsed).",
+            "> **Code challenge.** Read the task, write your answer in the workspace and run its checks, "
+            "and only then open the **Solution** section below (it starts collapsed).",
         ]
     return "\n".join(lines)
 
