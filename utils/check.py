@@ -228,8 +228,7 @@ def derivative(df, hint=False):
         known = _match(
             got,
             {
-                "the sign of the sine term is flipped: the derivative of cos(u) is -sin(u) times u'": 2 * np.pi * s
-                + 2 * xs,
+                "the sign of the sine term is flipped: (cos u)' = -sin(u) u'": 2 * np.pi * s + 2 * xs,
                 "the chain rule's factor 2 pi is missing from the sine term": -s + 2 * xs,
                 "the 2x from differentiating x^2 is missing": -2 * np.pi * s,
                 "the whole derivative has the wrong sign": 2 * np.pi * s - 2 * xs,
@@ -337,24 +336,19 @@ def _maximum_problems(f, end, who):
             f"{who} ends at ({end[0]:.3f}, {end[1]:.3f}), where f is not flat yet (|gradient| = "
             f"{np.linalg.norm(grad):.2g}): take more steps"
         ]
-    f0 = _f_at(f, end)
+    # second differences with steps h * (a + b) and h * (a - b): for a = b the plain second difference (step 2h)
     hess = np.array(
         [
             [
-                (
-                    _f_at(f, end + h * (a + b))
-                    - _f_at(f, end + h * (a - b))
-                    - _f_at(f, end - h * (a - b))
-                    + _f_at(f, end - h * (a + b))
-                )
-                / (4 * h * h)
+                _f_at(f, end + h * (a + b))
+                - _f_at(f, end + h * (a - b))
+                - _f_at(f, end - h * (a - b))
+                + _f_at(f, end - h * (a + b))
                 for b in e
             ]
             for a in e
         ]
-    )
-    hess[0, 0] = (_f_at(f, end + h * e[0]) - 2 * f0 + _f_at(f, end - h * e[0])) / h**2
-    hess[1, 1] = (_f_at(f, end + h * e[1]) - 2 * f0 + _f_at(f, end - h * e[1])) / h**2
+    ) / (4 * h * h)
     curv = np.linalg.eigvalsh((hess + hess.T) / 2)
     if (curv >= 0).any():
         kind = "a minimum" if (curv > 0).all() else "a saddle point"
