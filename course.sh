@@ -62,11 +62,11 @@ case "$cmd" in
     export DUDL_THREADS=${DUDL_THREADS:-1}
     exec "$VPY" -m pytest -n 2 --dist loadscope "$@" ;;
   site)
-    exec "$VPY" tools/build_site.py "$@" ;;
+    exec "$VPY" -m tools.build_site "$@" ;;
   bench)
-    exec "$VPY" tools/benchmark.py "$@" ;;
+    exec "$VPY" -m tools.benchmark "$@" ;;
   env)
-    exec "$VPY" tools/envreport.py ;;
+    exec "$VPY" -m tools.envreport ;;
   *)
     sed -n '2,15p' "$0"; exit 2 ;;
 esac

@@ -91,7 +91,7 @@ def test_notebook_runs_alone_fetching_the_course(rel, local_clone, tmp_path):
         return
     differ = [(i, want, got) for (i, want), (_, got) in zip(text_outputs(stored), text_outputs(nb)) if want != got]
     assert not differ, (
-        "text outputs differ from the stored notebook (re-run with tools/execute.py, or make the "
+        "text outputs differ from the stored notebook (re-run with python -m tools.execute, or make the "
         "print deterministic):\n"
         + "\n".join(f"code cell {i}:\n  stored: {w!r}\n  run:    {g!r}" for i, w, g in differ[:5])
     )

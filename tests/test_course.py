@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -11,7 +12,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tools import stamp
 from tools.coursemap import ROOT, load_map, syllabus_headings
 
 DATA, LECTURES = load_map()
@@ -70,17 +70,42 @@ def test_every_notebook_on_disk_is_mapped():
     assert not extra, f"notebooks not in course.yml: {sorted(extra)}"
 
 
+def test_pytest_collects_every_section_folder():
+    """nbval runs the notebooks of the folders pytest.ini lists: a section added to course.yml but not
+    there would never be executed by the test command."""
+    import configparser
+
+    ini = configparser.ConfigParser()
+    ini.read(ROOT / "pytest.ini")
+    testpaths = ini["pytest"]["testpaths"].split()
+    assert testpaths == ["tests", *SECTION_FOLDERS], f"pytest.ini: {testpaths}; course.yml folders: {SECTION_FOLDERS}"
+
+
 def test_readme_index_and_stamped_cells_are_up_to_date():
-    out = subprocess.run([sys.executable, str(ROOT / "tools/stamp.py"), "--check"], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "tools.stamp", "--check"], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-def test_stamp_check_detects_a_stale_readme(tmp_path, monkeypatch):
-    readme = (ROOT / "README.md").read_text()
-    stale = readme.replace(LECTURES[5].title, "An old title", 1)
-    assert stale != readme
-    fixed = stamp.readme_text(stale, DATA, LECTURES)
-    assert fixed == readme
+def test_stamp_check_exits_1_on_a_stale_readme_and_names_it(tmp_path):
+    """`python -m tools.stamp --check`, run in a copy of the course whose README has an old title,
+    exits 1 and names README.md; the untouched copy passes (so the exit is the README's doing)."""
+    for item in ("README.md", "course.yml", "index.ipynb", "tools", "assets", *SECTION_FOLDERS):
+        src, dst = ROOT / item, tmp_path / item
+        if src.is_dir():
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(src, dst)
+
+    def check():
+        cmd = [sys.executable, "-m", "tools.stamp", "--check"]
+        return subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True)
+
+    assert check().returncode == 0
+    readme = tmp_path / "README.md"
+    readme.write_text(readme.read_text().replace(LECTURES[5].title, "An old title", 1))
+    out = check()
+    assert out.returncode == 1 and "README.md" in out.stdout, out.stdout + out.stderr
+    assert readme.read_text().count("An old title") == 1, "--check must not rewrite the file"
 
 
 def test_colab_badges_and_fetch_address_follow_the_repository_setting():

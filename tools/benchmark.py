@@ -1,7 +1,7 @@
 """Execute every notebook (in course order, one at a time) and write BENCHMARK.md:
 a table of seconds and peak kernel memory per notebook, per-section totals and the total.
 
-    bash course.sh bench            (or: python tools/benchmark.py [--out BENCHMARK.md])
+    bash course.sh bench            (or: python -m tools.benchmark [--out BENCHMARK.md])
 
 Notebooks are executed in memory; the files on disk are not changed.
 """
@@ -10,14 +10,12 @@ import argparse
 import datetime
 import os
 import platform
-import sys
 from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from coursemap import ROOT, load_map  # noqa: E402
-from execute import run  # noqa: E402
+from tools.coursemap import ROOT, load_map
+from tools.execute import run
 
 
 def measure_floor(lectures):

@@ -1,6 +1,6 @@
 """Build the course website from the committed, executed notebooks (no re-execution, offline).
 
-    bash course.sh site          (or: python tools/build_site.py)
+    bash course.sh site          (or: python -m tools.build_site)
     -> _build/html/index.html    open it in a browser, or: python -m http.server -d _build/html
 
 Uses Jupyter Book 1 with a table of contents generated from course.yml (sections in
@@ -17,8 +17,7 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from coursemap import ROOT, load_map  # noqa: E402
+from tools.coursemap import ROOT, load_map
 
 BUILD = ROOT / "_build"
 

@@ -1,6 +1,6 @@
 """Print what a bug report needs: Python and package versions, device, threads, platform.
 
-bash course.sh env      (or: python tools/envreport.py)
+bash course.sh env      (or: python -m tools.envreport)
 """
 
 import os
@@ -37,7 +37,6 @@ def report():
     try:
         import torch
 
-        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         import utils
 
         lines.append(f"device      {utils.get_device()} (cuda available: {torch.cuda.is_available()})")

@@ -1,7 +1,7 @@
 """Stamp, execute top to bottom and save notebooks with clean metadata.
 
-    python tools/execute.py ANN/DUDL_ANN_regression.ipynb [more.ipynb ...]
-    python tools/execute.py --all
+    python -m tools.execute ANN/DUDL_ANN_regression.ipynb [more.ipynb ...]
+    python -m tools.execute --all
 
 Each notebook runs in a fresh kernel in its own folder (as nbval and JupyterLab run
 it), with the repo on PYTHONPATH and torch on one thread. Outputs are kept; timing,
@@ -18,10 +18,11 @@ import time
 import uuid
 
 import nbformat
-import stamp
-from coursemap import ROOT, load_map
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
+
+from tools import stamp
+from tools.coursemap import ROOT, load_map
 
 KEEP_CELL_META = ("tags", "jupyter", "collapsed", "cellView")
 

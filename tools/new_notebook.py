@@ -1,17 +1,18 @@
 """Create a lecture notebook skeleton for an entry of course.yml (then write the body).
 
-python tools/new_notebook.py ANN/DUDL_ANN_regression.ipynb
+python -m tools.new_notebook ANN/DUDL_ANN_regression.ipynb
 """
 
 import sys
 
 import nbformat
-import stamp
-from coursemap import ROOT, load_map
+
+from tools import stamp
+from tools.coursemap import ROOT, load_map
 
 BODY = [
     ("markdown", "## The idea\n\n(Explain the idea in plain words and math.)"),
-    ("code", "import numpy as np\nimport torch\nimport matplotlib.pyplot as plt"),
+    ("code", "import matplotlib.pyplot as plt\nimport numpy as np\nimport torch"),
     ("markdown", "## What we observed, and why\n\n(Describe what the code computed and explain it.)"),
     ("markdown", "## Explorations\n\n1. (Something to try, and what to look for.)"),
     (

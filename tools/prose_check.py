@@ -1,7 +1,7 @@
 """Find numbers in a notebook's prose that its own run did not produce.
 
-    python tools/prose_check.py                       # every notebook in course.yml
-    python tools/prose_check.py ANN/DUDL_ANN_regression.ipynb [...]
+    python -m tools.prose_check                       # every notebook in course.yml
+    python -m tools.prose_check ANN/DUDL_ANN_regression.ipynb [...]
 
 A number quoted in a markdown cell (the stamped header and footer aside) stands only if
   * the notebook's text outputs print it, at the precision the text writes it
