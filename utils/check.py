@@ -81,9 +81,7 @@ def _run(body, hint, show_hint, what="your answer"):
         with _kept_rng():
             problems, ok = body()
     except _NotAttempted:
-        return Verdict(
-            NOT_ATTEMPTED, [f"fill in {what} in the workspace above, then run this cell again"], hint, show_hint
-        )
+        return Verdict(NOT_ATTEMPTED, [f"fill in {what} in the workspace, then run this cell again"], hint, show_hint)
     except Exception as e:  # the learner's code failed: say so, do not show our traceback
         return Verdict(WRONG, [f"running {what} raised {type(e).__name__}: {e}"], hint, show_hint)
     return _judge(problems, ok, hint, show_hint)
