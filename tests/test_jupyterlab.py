@@ -82,6 +82,10 @@ def server():
     tracker = runtime / "config" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
     tracker.mkdir(parents=True)
     (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    # the server serves the repository itself: opening a collapsed section must never be saved into it
+    docmanager = tracker.parent / "docmanager-extension"
+    docmanager.mkdir()
+    (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
     proc, base, token = start_lab(runtime, env)
     yield base, token
     proc.terminate()
@@ -214,10 +218,13 @@ def test_a_lecture_renders_in_jupyterlab(server):
 
 CHALLENGE_TO_VIEW = "gradientDescent/DUDL_GradientDescent_codeChallenge_2Dascent.ipynb"
 # per cell of the open notebook: is it visible, is it the '## Solution' heading, how many figures it shows
-CELLS = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].map(c => ({
+# (only the notebook in the visible tab: JupyterLab may restore the tabs an earlier test opened)
+CELLS = """() => [...[...document.querySelectorAll('.jp-NotebookPanel')].find(p => p.checkVisibility())
+    .querySelectorAll('.jp-Notebook .jp-Cell')].map(c => ({
     visible: c.checkVisibility(),
     solution: [...c.querySelectorAll('.jp-RenderedMarkdown h2')].some(h => h.textContent.startsWith('Solution')),
     figures: [...c.querySelectorAll('.jp-OutputArea-output img')].filter(i => i.checkVisibility()).length,
+    result: c.checkVisibility() && c.innerText.includes('Result: '),
     text: c.innerText.slice(0, 80)}))"""
 
 
@@ -240,16 +247,17 @@ def test_a_challenges_solution_is_collapsed_in_jupyterlab(server):
         solution = cells[at + 1 : -1]
         assert len(solution) >= 3, f"only {len(solution)} cells under the Solution heading"
         assert cells[at]["visible"] and cells[-1]["visible"], "the Solution heading and the footer must show"
-        assert all(c["visible"] for c in cells[:at]), "the task and the workspace must show"
+        hidden_early = [c["text"] for c in cells[:at] if not c["visible"]]
+        assert not hidden_early, f"the task and the workspace must show: {hidden_early[:2]}"
         shown = [c["text"] for c in solution if c["visible"]]
         assert not shown, f"solution cells visible before opening: {shown[:2]}"
         heading.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "challenge-jupyterlab-before.png"))
-        heading.locator(".jp-collapseHeadingButton").click()
+        heading.locator(".jp-showHiddenCellsButton").click()  # "+ 10 cells hidden"
         page.wait_for_timeout(500)
         cells = page.evaluate(CELLS)
         solution = cells[at + 1 : -1]
         assert all(c["visible"] for c in solution), "solution cells still hidden after opening"
         assert sum(c["figures"] for c in solution) >= 1, "no solution figure after opening"
-        assert any(c["text"].startswith("Result") or "Result: " in c["text"] for c in solution)
+        assert any(c["result"] for c in solution), "the result line does not show after opening"
         page.screenshot(path=str(ARTIFACTS / "challenge-jupyterlab-after.png"))

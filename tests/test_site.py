@@ -89,7 +89,7 @@ def test_a_challenges_solution_is_hidden_until_the_reader_opens_it(site):
         assert shown == [], f"solution visible before it was opened: {shown[:3]}"
         assert page.evaluate(SHOWN, "section#solution img") == []
         assert not page.get_by_text("Result: ").first.is_visible()
-        assert page.get_by_text("Your task").first.is_visible()
+        assert page.locator("section#your-task").is_visible() and page.locator("section#your-workspace").is_visible()
         page.locator("section#solution > h2").scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "challenge-site-before.png"))
         page.get_by_role("button", name="Show the solution").click()
