@@ -57,7 +57,7 @@ def header_source(data, lectures, i):
     lines = [
         f"# {lec.title}",
         "",
-        f"**{lec.section}**, {kind.lower()} {lec.index_in_section} of {lec.section_size} "
+        f"**{lec.section}**, {kind.lower()}, item {lec.index_in_section} of {lec.section_size} in this section "
         f"(course item {lec.number} of {len(lectures)}) &nbsp; [![Open In Colab]({BADGE})]({url})",
         "",
         nav_line(lectures, i),
