@@ -90,6 +90,12 @@ def _flags(rel, sentence):
             "With $\\lambda = 0.5$, L2 scales the weights down by a third.",
             {"a third"},
         ),
+        # found by the challenges' reader: this notebook prints only a bound, and its code holds a 0
+        (
+            "gradientDescent/DUDL_GradientDescent_codeChallenge_2Dascent.ipynb",
+            "The gradient at the end point is about $2 \\times 10^{-15}$.",
+            {"2 \\times 10^{-15}"},
+        ),
     ],
 )
 def test_a_reviewed_mistake_put_back_fails(rel, sentence, must_flag):
@@ -102,7 +108,7 @@ def test_rounding_at_the_precision_written():
         "cells": [
             {
                 "cell_type": "code",
-                "source": "n = 401\nlr = 0.01\nepochs = 1_000\n",
+                "source": "n = 401\nlr = 0.01\nepochs = 1_000\nstart = 0\n",
                 "outputs": [
                     {
                         "output_type": "stream",
@@ -124,6 +130,7 @@ def test_rounding_at_the_precision_written():
     assert flagged("r = 0.8713") == ["0.8713"]  # more digits than were printed
     assert flagged("a gap of 1.2e-07, or $1.2 \\times 10^{-7}$") == []
     assert flagged("a gap of $1.3 \\times 10^{-7}$") == ["1.3 \\times 10^{-7}"]
+    assert flagged("a gradient of $2 \\times 10^{-15}$, or 3e-16") == ["2 \\times 10^{-15}", "3e-16"]  # not "0"
     assert flagged("accuracy 99.75 %, or 99.8 %, or 0.998") == []  # percent and fraction are one value
     assert flagged("accuracy 100 %") == ["100 %"]  # rounding may not hide the exception
     assert flagged("the loss stayed near 43 but reached 44") == ["44"]

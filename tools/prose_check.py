@@ -131,7 +131,8 @@ def code_numbers(nb):
 
 
 def _close(a, b):
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    """Equal up to float error, relative only: 0 is not close to 2e-15."""
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
 
 
 def stands(q, printed, code):
@@ -144,7 +145,7 @@ def stands(q, printed, code):
         return True
     if any(_close(c * s, x) for c in code for s in scales):
         return True
-    return any(abs(v * s - x) <= q.tol * (1 + 1e-9) + 1e-15 for v, _ in printed for s in scales)
+    return any(abs(v * s - x) <= q.tol * (1 + 1e-9) for v, _ in printed for s in scales)
 
 
 def allow_keys(quote):

@@ -785,7 +785,7 @@ def _nearest_centre_accuracy(Xa, ya):
 
 
 def trained(model, X, y, hint=False):
-    """Step 3: the trained model classifies the three clouds about as well as the best possible rule."""
+    """Step 3: the model is trained: its accuracy is close to the best these three clouds allow."""
     _expect_module("model", model)
     _expect_array("X", X)
     _expect_array("y", y, "class labels (a tensor, array or list)")
@@ -800,8 +800,8 @@ def trained(model, X, y, hint=False):
         acc, best = 100 * float(np.mean(out.argmax(1) == ya)), _nearest_centre_accuracy(_np(X), ya)
         if acc < best - 5:
             chance = " (chance level: is the model trained?)" if acc < 45 else ""
-            return [f"accuracy {acc:.1f} % is far below the {best:.1f} % of the nearest-centre rule{chance}"], ""
-        return [], f"accuracy {acc:.1f} %, close to the best possible (nearest centre: {best:.1f} %)"
+            return [f"accuracy {acc:.1f} %: the model is not trained well enough yet for these clouds{chance}"], ""
+        return [], f"accuracy {acc:.1f} % on the {len(ya)} points: trained (how good that is, is step 5's question)"
 
     return _run(
         body, "train with nn.CrossEntropyLoss on integer labels, SGD lr 0.05, about 1,000 epochs", hint, "the training"
@@ -1013,15 +1013,9 @@ def minibatch_results(results, hint=False):
             return ["test_acc equals train_acc at every epoch: evaluate the test set for test_acc"], ""
         if all(np.array_equal(curves[B][1], curves[2][1]) for B in _SIZES):
             return ["all six batch sizes have identical curves: is B passed to the training as the batch size?"], ""
-        small, large = curves[2][1].mean(), curves[64][1].mean()
-        if not small > large:
-            return [
-                f"B = 2 did not learn faster than B = 64 per epoch (mean test accuracy {small:.1f} vs "
-                f"{large:.1f}): is the learning rate 0.001 and the batch size passed to the trainer?"
-            ], ""
         return [], (
-            f"{lengths[2]} epochs for each batch size; per epoch, B = 2 learns faster than B = 64 "
-            f"(mean test accuracy {small:.1f} vs {large:.1f})"
+            f"{lengths[2]} epochs of train and test accuracy for each of the six batch sizes "
+            "(what they show is steps 4 and 5)"
         )
 
     return _run(
