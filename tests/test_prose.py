@@ -8,6 +8,7 @@ mistakes a review found (issue 10) would fail it if they were put back.
 
 import copy
 import json
+import re
 
 import pytest
 import yaml
@@ -149,4 +150,29 @@ def test_the_text_cites_nothing_a_learner_cannot_see(rel):
     assert not cited, f"{rel}: cells {cited} cite 'the syllabus', which a learner does not have"
     assert "A deep understanding of deep learning" in cells[-1][1], (
         f"{rel}: the footer does not name the course it follows"
+    )
+
+
+def _printed(rel):
+    nb = json.loads((ROOT / rel).read_text())
+    return "".join(
+        "".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+    )
+
+
+def test_a_number_quoted_from_another_lecture_is_what_that_lecture_prints():
+    # Seq2class compares its rerun with the multilayer lecture's 2-16-1-1 result, written into its code
+    # as constants: a re-run of multilayer that changes them must fail here, not leave the comparison stale
+    code = "".join(
+        "".join(c["source"])
+        for c in json.loads((ROOT / "ANN/DUDL_ANN_codeChallengeSeq2class.ipynb").read_text())["cells"]
+        if c["cell_type"] == "code"
+    )
+    quoted = re.search(r"seq_acc, seq_share = ([\d.]+), ([\d.]+)", code)
+    assert quoted, "Seq2class no longer states the multilayer lecture's numbers as seq_acc, seq_share"
+    printed = re.search(r"2-16-1-1: mean accuracy ([\d.]+) %, share of runs above 70 %: ([\d.]+)",
+                        _printed("ANN/DUDL_ANN_multilayer.ipynb"))  # fmt: skip
+    assert printed, "the multilayer lecture no longer prints its 2-16-1-1 mean accuracy and share"
+    assert quoted.groups() == printed.groups(), (
+        f"Seq2class quotes multilayer's 2-16-1-1 as {quoted.groups()}, multilayer prints {printed.groups()}"
     )
