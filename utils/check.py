@@ -313,7 +313,7 @@ def zero_start(path_zero, hint=False):
                 f"x moved away from 0 (to {p[k]:.3g} at epoch {k}): at x = 0 the update lr * f'(0) is 0, "
                 "so x should stay exactly 0; is your derivative 0 at x = 0?"
             ], ""
-        return [], "x = 0 never moves: f'(0) = 0, so every update is zero (0 is a hilltop, not a valley)"
+        return [], "the run from x = 0 has 101 values and stays at 0 (why it does is step 3's question)"
 
     return _run(body, "start gradient_descent at 0.0 and look at f'(0).", hint, "path_zero")
 
@@ -638,7 +638,7 @@ def build_and_train(build_and_train, hint=False):
             best = min(best, mse)
             if best < 0.45:
                 return [], (
-                    f"the network learns the line (MSE {best:.3f}; the noise alone gives 0.25) and the "
+                    f"the network learns the line (MSE {best:.3f}) and the "
                     f"function returns its predictions and {losses.size} losses"
                 )
         return [f"in 3 runs the network never fitted the line (best MSE {best:.3f}, noise alone gives 0.25)"], ""
