@@ -33,7 +33,8 @@ PREINSTALLED_ON_COLAB = ("torch", "numpy", "matplotlib", "scikit-learn", "sklear
 def local_clone(tmp_path_factory):
     dest = tmp_path_factory.mktemp("course") / "clone"
     subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{ROOT}", str(dest)], check=True)
-    subprocess.run(["git", "-C", str(dest), "tag", RELEASE], check=True)  # what the maintainer tags on release
+    # what the maintainer tags on release; -f: a clone of an already tagged commit carries the tag
+    subprocess.run(["git", "-C", str(dest), "tag", "-f", RELEASE], check=True)
     return dest
 
 
