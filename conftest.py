@@ -1,5 +1,5 @@
-"""pytest setup shared by unit tests and nbval: the repo on the path, one thread per process, and
-kernels that talk over Unix sockets (tools/execute.py: IPCKernelManager says why)."""
+"""pytest setup: the repo on the path and one thread per process (the kernels that run notebooks
+get their environment from tools/execute.py's kernel_env)."""
 
 import os
 import sys
@@ -13,9 +13,3 @@ for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 os.environ.setdefault("TQDM_DISABLE", "1")
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-
-import nbval.kernel  # noqa: E402
-
-from tools.execute import IPCKernelManager  # noqa: E402
-
-nbval.kernel.KernelManager = IPCKernelManager  # nbval's start_new_kernel looks the class up here

@@ -3,8 +3,9 @@
 #
 #   bash course.sh lab     set up (first time) and open the course in JupyterLab at its index
 #   bash course.sh test    set up (first time) and run every test: unit tests, course checks, every notebook
-#   bash course.sh test --colab   build .venv-colab (requirements-colab.txt: Colab's versions) and run
-#                          every notebook alone in it, comparing each result line with the stored one
+#   bash course.sh test --colab   build Colab's stack (Python 3.13, torch 2.11.0 and the rest of
+#                          requirements-colab.txt, in a Debian 13 root; needs root) and run every notebook
+#                          alone in it, comparing every text output with the stored one
 #   bash course.sh bench   time every notebook and write BENCHMARK.md
 #   bash course.sh site    build the course website into _build/html (from the executed notebooks)
 #   bash course.sh env     print an environment report (versions, device, threads) for bug reports
@@ -19,17 +20,13 @@ cmd=${1:-}
 PYTHON=${PYTHON:-python3}
 if [ "$cmd" = test ] && [ "${1:-}" = --colab ]; then
   shift
-  if [ ! -x .venv-colab/bin/python ]; then
-    "$PYTHON" -m venv .venv-colab
-  fi
-  cstamp=".venv-colab/.installed-$(cksum < requirements-colab.txt | cut -d' ' -f1)"
-  if [ ! -f "$cstamp" ]; then
-    .venv-colab/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-colab.txt
-    # (the course package is NOT installed here: as in Colab, each notebook's setup cell fetches it)
-    touch "$cstamp"
-  fi
+  # Colab's real stack: Python 3.13 and torch 2.11.0 (requirements-colab.txt) in a Debian 13 root, built once
+  # (needs root: debootstrap and chroot). The course package is NOT installed there: as in Colab, each
+  # notebook's setup cell fetches it.
+  croot=${DUDL_COLAB_ROOT:-/var/tmp/dudl-colab-root}
+  bash tools/colab_root.sh build "$croot"
   export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} DUDL_THREADS=${DUDL_THREADS:-1} DUDL_STACK=colab
-  exec .venv-colab/bin/python -m pytest -n 2 --dist loadscope tests/test_colab.py "$@"
+  exec bash tools/colab_root.sh run "$croot" python -m pytest -n 2 --dist worksteal tests/test_alone.py "$@"
 fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
@@ -60,7 +57,7 @@ case "$cmd" in
     fi
     # two test workers run two notebooks at once: each gets one core (utils.train_batched reads DUDL_THREADS)
     export DUDL_THREADS=${DUDL_THREADS:-1}
-    exec "$VPY" -m pytest -n 2 --dist loadscope "$@" ;;
+    exec "$VPY" -m pytest -n 2 --dist worksteal "$@" ;;
   site)
     exec "$VPY" -m tools.build_site "$@" ;;
   bench)
@@ -68,5 +65,5 @@ case "$cmd" in
   env)
     exec "$VPY" -m tools.envreport ;;
   *)
-    sed -n '2,15p' "$0"; exit 2 ;;
+    sed -n '2,14p' "$0"; exit 2 ;;
 esac

@@ -70,15 +70,19 @@ def test_every_notebook_on_disk_is_mapped():
     assert not extra, f"notebooks not in course.yml: {sorted(extra)}"
 
 
-def test_pytest_collects_every_section_folder():
-    """nbval runs the notebooks of the folders pytest.ini lists: a section added to course.yml but not
-    there would never be executed by the test command."""
+def test_the_test_command_executes_every_notebook_once():
+    """tests/test_alone.py runs every notebook of course.yml, each once; pytest collects no notebook itself
+    (a second execution per stack would double the suite's time and check nothing more)."""
     import configparser
 
+    from tests.test_alone import by_time
+
+    assert sorted(by_time(LECTURES)) == sorted(lec.path for lec in LECTURES)
+    assert len(set(by_time(LECTURES))) == len(LECTURES)
     ini = configparser.ConfigParser()
     ini.read(ROOT / "pytest.ini")
-    testpaths = ini["pytest"]["testpaths"].split()
-    assert testpaths == ["tests", *SECTION_FOLDERS], f"pytest.ini: {testpaths}; course.yml folders: {SECTION_FOLDERS}"
+    assert ini["pytest"]["testpaths"].split() == ["tests"], "pytest.ini: only tests/ is collected"
+    assert "nbval" not in ini["pytest"].get("addopts", ""), "pytest.ini: the notebooks are not run through nbval"
 
 
 def test_readme_index_and_stamped_cells_are_up_to_date():

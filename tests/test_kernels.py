@@ -7,7 +7,6 @@ test workers starting kernels at once could be handed the same port ("Address al
 import os
 
 import nbformat
-import nbval.kernel
 
 from tools.execute import IPCKernelManager, run
 
@@ -19,10 +18,6 @@ def _addresses(km):
         return info["transport"], {f"{info['ip']}-{info[k]}" for k in info if k.endswith("_port")}
     finally:
         km.cleanup_connection_file()
-
-
-def test_nbval_starts_its_kernels_with_the_ipc_manager():
-    assert nbval.kernel.KernelManager is IPCKernelManager
 
 
 def test_two_managers_never_share_an_address():

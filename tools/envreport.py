@@ -18,7 +18,6 @@ PACKAGES = [
     "jupyterlab",
     "ipykernel",
     "nbclient",
-    "nbval",
     "pytest",
 ]
 
