@@ -125,6 +125,7 @@ def test_eval_outputs_match_to_module():
         (dict(n_models=2, sizes=[2, 3, 1], activation="gelu"), "activation"),
         (dict(n_models=2, sizes=[2, 3, 1], dropout=[0.1, 0.2, 0.3]), "dropout"),
         (dict(n_models=2, sizes=[2, 3, 1], hidden_widths=[[4], [1]]), "hidden_widths"),
+        (dict(n_models=2, sizes=[2, 3, 1], dtype=torch.float16), "dtype"),
     ],
 )
 def test_constructor_rejects_bad_input(kwargs, match):
@@ -336,3 +337,36 @@ def test_one_accuracy_for_one_model_and_for_many(outputs):
         one = [utils.accuracy(net.to_module(k)(X), y, task) for k in range(4)]
     assert [float(a) for a in many] == pytest.approx(one, abs=1e-4)
     assert all(torch.tensor(o, dtype=torch.float32) == a for o, a in zip(one, many))
+
+
+@pytest.mark.parametrize("opt, loss", [("sgd", "ce"), ("adam", "bce")])
+def test_float64_models_match_one_at_a_time_in_float64(opt, loss):
+    """dtype=torch.float64 trains every model in double precision: each must equal the same nn.Module
+    trained alone in float64 (to 1e-12, where float32 agrees only to about 1e-6), padded widths included."""
+    X, labels, _ = utils.load_iris()
+    X = X.double()
+    outputs, y = (3, labels) if loss == "ce" else (1, (labels == 0).double()[:, None])
+    loss_fn = nn.CrossEntropyLoss() if loss == "ce" else nn.BCEWithLogitsLoss()
+    widths = [2, 7, 12]
+    models = [one_model([4, w, w, outputs]) for w in widths]
+    start = utils.BatchedMLP.from_modules(models)
+    net = utils.BatchedMLP(len(widths), start.sizes, hidden_widths=start.widths, dtype=torch.float64)
+    for p64, p32 in zip(net.params, start.params):
+        p64.copy_(p32)
+    utils.train_batched(net, X, y, loss=loss, lr=0.01, epochs=150, optimizer=opt)
+    out = net.forward(X)
+    assert out.dtype == torch.float64
+    batched = [loss_fn(out[k, :, :outputs].squeeze(-1) if loss == "ce" else out[k], y).item() for k in range(3)]
+    alone = [train_alone(mod.double(), X, y, loss_fn, 0.01, 150, opt=opt) for mod in models]
+    assert batched == pytest.approx(alone, rel=0, abs=1e-12)
+
+
+def test_float64_starts_from_the_same_draws_and_takes_any_input():
+    utils.seed_everything(3)
+    a = utils.BatchedMLP(4, [2, 5, 1])
+    utils.seed_everything(3)
+    b = utils.BatchedMLP(4, [2, 5, 1], dtype=torch.float64)
+    assert all(torch.equal(pa.double(), pb) for pa, pb in zip(a.params, b.params))
+    X = [[0.5, -1.0], [2.0, 0.25]]  # a list, then float32: converted to the models' dtype
+    assert b.forward(X).dtype == b.forward(torch.tensor(X)).dtype == torch.float64
+    assert b.accuracy(torch.tensor(X), torch.tensor([0.0, 1.0])).shape == (4,)

@@ -1,5 +1,7 @@
 """Unit tests of utils: data, splits, training loop, plots, and input checks."""
 
+import os
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -346,3 +348,46 @@ def test_decision_boundary_regions_match_point_colours_and_labels():
     assert scatter_colour == matplotlib.colors.to_hex(colours[0])
     with pytest.raises(TypeError, match="predict must be a function"):
         utils.plot_decision_boundary("model", X, y)
+
+
+@pytest.mark.parametrize("shape", [(7,), (16,), (20,), (3, 11), (2, 50, 2), (1000,)])
+def test_randn_is_torch_randn_to_the_last_place_and_keeps_the_stream(shape):
+    """utils.randn draws what torch.randn draws (the same uniforms, the same transform, rounded once), so a
+    notebook that switches loses nothing, and the draws after it are torch's own."""
+    torch.manual_seed(5)
+    want, after_want = torch.randn(shape), torch.rand(4)
+    torch.manual_seed(5)
+    got, after_got = utils.randn(*shape), torch.rand(4)
+    assert got.dtype == torch.float32 and got.shape == want.shape
+    assert (got - want).abs().max() <= 4 * torch.finfo(torch.float32).eps * want.abs().max().clamp_min(1)
+    assert torch.equal(after_got, after_want), "utils.randn used the random stream differently from torch.randn"
+    gen = torch.Generator().manual_seed(2)
+    assert torch.equal(
+        utils.randn(shape, generator=gen), utils.randn(shape, generator=torch.Generator().manual_seed(2))
+    )
+
+
+CPU_PROBE = """
+import hashlib, torch, utils
+utils.seed_everything(0)
+draws = [utils.randn(1000), *utils.make_rings(50), *utils.make_qwerties([[0, 0], [3, 1]], 40)]
+draws += utils.make_linear_regression(33)
+torch.manual_seed(0)
+print(hashlib.sha256(b"".join(t.numpy().tobytes() for t in draws)).hexdigest(), torch.randn(1000).sum().item())
+"""
+
+
+def test_the_course_data_are_the_same_with_and_without_vector_kernels():
+    """torch's float32 normal draws, sines and cosines differ in the last digit between PyTorch's scalar and
+    vector (AVX2/AVX-512) kernels; the course's data generators must not."""
+    import subprocess
+    import sys
+
+    runs = {}
+    for cap in ("default", None):
+        env = {k: v for k, v in os.environ.items() if k != "ATEN_CPU_CAPABILITY"}
+        if cap:
+            env["ATEN_CPU_CAPABILITY"] = cap
+        out = subprocess.run([sys.executable, "-c", CPU_PROBE], env=env, capture_output=True, text=True, check=True)
+        runs[cap] = out.stdout.split()
+    assert runs["default"][0] == runs[None][0], "utils' data differ between scalar and vector kernels"

@@ -3,7 +3,7 @@
     python -m tools.execute ANN/DUDL_ANN_regression.ipynb [more.ipynb ...]
     python -m tools.execute --all
 
-Each notebook runs in a fresh kernel in its own folder (as nbval and JupyterLab run
+Each notebook runs in a fresh kernel in its own folder (as JupyterLab runs
 it), with the repo on PYTHONPATH and torch on one thread. Outputs are kept; timing,
 widget state and other machine-specific metadata are dropped; cell tags are kept.
 """

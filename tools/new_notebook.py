@@ -18,7 +18,7 @@ BODY = [
     (
         "code",
         "# NBVAL_CHECK_OUTPUT\n"
-        "# The lecture's finding, stated robustly (rounded or as a comparison); nbval checks this line.\n"
+        "# The lecture's finding, stated robustly (rounded or as a comparison); the tests compare it.\n"
         'print("Result: ...")',
     ),
 ]

@@ -57,11 +57,11 @@ def as_tensor(name, value, dtype=torch.float32, ndim=None):
     return t
 
 
-def as_numbers(name, value, minimum=None, positive=False):
-    """One number or a sequence of numbers -> float32 tensor [K], all finite (and >= minimum / > 0)."""
+def as_numbers(name, value, minimum=None, positive=False, dtype=torch.float32):
+    """One number or a sequence of numbers -> tensor [K] of dtype, all finite (and >= minimum / > 0)."""
     try:
         t = torch.as_tensor(
-            np.asarray(value, dtype=float) if not isinstance(value, torch.Tensor) else value, dtype=torch.float32
+            np.asarray(value, dtype=float) if not isinstance(value, torch.Tensor) else value, dtype=dtype
         ).reshape(-1)
     except (TypeError, ValueError):
         raise TypeError(
@@ -99,9 +99,9 @@ def check_same_length(names, *arrays):
     return lengths[0]
 
 
-def per_model(name, value, m, minimum=None, positive=False):
-    """One number or one per model -> tensor [m] (finite; checked against minimum / positive)."""
-    t = as_numbers(name, value, minimum=minimum, positive=positive)
+def per_model(name, value, m, minimum=None, positive=False, dtype=torch.float32):
+    """One number or one per model -> tensor [m] of dtype (finite; checked against minimum / positive)."""
+    t = as_numbers(name, value, minimum=minimum, positive=positive, dtype=dtype)
     if t.numel() == 1:
         t = t.expand(m).clone()
     if t.numel() != m:

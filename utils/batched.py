@@ -101,9 +101,10 @@ def train_batched(
     check_choice("optimizer", optimizer, ("sgd", "adam"))
     epochs = check_int("epochs", epochs, minimum=1)
     m = net.m
-    lr_m = per_model("lr", lr, m, positive=True)[:, None, None]
-    wd_m = per_model("weight_decay", weight_decay, m, minimum=0)[:, None, None]
-    l1_m = per_model("l1", l1, m, minimum=0)[:, None, None]
+    # rates in the models' dtype: a float32 0.01 is 0.0099999998, a float64 model must see 0.01
+    lr_m = per_model("lr", lr, m, positive=True, dtype=net.dtype)[:, None, None]
+    wd_m = per_model("weight_decay", weight_decay, m, minimum=0, dtype=net.dtype)[:, None, None]
+    l1_m = per_model("l1", l1, m, minimum=0, dtype=net.dtype)[:, None, None]
     X = net._check_input(X)
     n = X.shape[-2]
     y = targets("y", X, y, loss, m, net.sizes[-1])

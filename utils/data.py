@@ -3,6 +3,8 @@
 All generators return float32 tensors, so they go straight into a model.
 Pass `generator` (a torch.Generator) to draw from a private random stream;
 otherwise torch's global stream, seeded by `seed_everything`, is used.
+They draw the same numbers on every CPU: normal draws come from utils.randn, and sines and cosines are
+taken in float64 (torch's float32 ones differ in the last digit between CPUs with and without AVX2).
 """
 
 import importlib.util
@@ -13,6 +15,7 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from ._checks import as_numbers, as_tensor, check_int, check_number, check_same_length
+from .reproducibility import randn
 
 
 def make_qwerties(centers, n_per_cloud=100, spread=1.0, generator=None):
@@ -31,7 +34,7 @@ def make_qwerties(centers, n_per_cloud=100, spread=1.0, generator=None):
     if s.numel() not in (1, k):
         raise ValueError(f"spread must be one number or one per cloud ({k}); got {s.numel()} values.")
     s = s.expand(k)
-    noise = torch.randn(k, n, 2, generator=generator)
+    noise = randn(k, n, 2, generator=generator)
     X = (c[:, None, :] + s[:, None, None] * noise).reshape(k * n, 2)
     y = torch.arange(k).repeat_interleave(n)
     return X, y
@@ -43,8 +46,8 @@ def make_linear_regression(n=50, slope=1.0, noise=1.0, intercept=0.0, generator=
     check_number("slope", slope)
     check_number("noise", noise, minimum=0)
     check_number("intercept", intercept)
-    x = torch.randn(n, 1, generator=generator)
-    y = slope * x + intercept + noise * torch.randn(n, 1, generator=generator)
+    x = randn(n, 1, generator=generator)
+    y = slope * x + intercept + noise * randn(n, 1, generator=generator)
     return x, y
 
 
@@ -61,8 +64,8 @@ def make_rings(n_per_class=200, radii=(1.0, 3.0), noise=0.5, generator=None):
     for r in radii:
         check_number("radii", r, minimum=0)
         angle = 2 * np.pi * torch.rand(n, generator=generator)
-        rr = r + noise * torch.randn(n, generator=generator)
-        parts.append(torch.stack([rr * torch.cos(angle), rr * torch.sin(angle)], dim=1))
+        rr = (r + noise * randn(n, generator=generator)).double()
+        parts.append(torch.stack([rr * torch.cos(angle.double()), rr * torch.sin(angle.double())], dim=1).float())
     X = torch.cat(parts)
     y = torch.cat([torch.zeros(n), torch.ones(n)])
     return X, y

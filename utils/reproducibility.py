@@ -1,5 +1,6 @@
 """One call to make a notebook repeatable: seeds and thread count, plus device choice."""
 
+import math
 import os
 import random
 
@@ -28,6 +29,37 @@ def seed_everything(seed=0, threads=1):
     os.environ["PYTHONHASHSEED"] = str(seed)
     torch.set_num_threads(threads)
     return seed
+
+
+def randn(*size, generator=None):
+    """torch.randn's float32 normal draws, computed so that every CPU gets the same numbers.
+
+    torch.randn fills a float32 tensor of 16 numbers or more with Box-Muller transforms of uniform draws,
+    and computes their logarithms, sines and cosines in float32 with whatever vector code the CPU has:
+    a CPU with AVX2 and one without give values that differ in the last digit, and a model trained on
+    them can end one prediction apart. Here the same uniform draws (the same stream: the draws after
+    this call are torch.randn's) go through the same transform in float64, rounded once to float32, so
+    the result is the same everywhere and differs from torch.randn's by at most a unit in the last place.
+    """
+    shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list, torch.Size)) else size
+    n = math.prod(shape)
+    if n < 16:  # torch draws these one at a time, in float64 (the same on every CPU)
+        return torch.randn(shape, generator=generator)
+    z = torch.rand(n, generator=generator, dtype=torch.float32).double()  # uniform, then transformed in place
+    _box_muller_(z, torch.arange(0, n - 15, 16))  # blocks of 16 numbers
+    if n % 16:  # torch then draws the last 16 numbers again, and transforms them as one more block
+        z[-16:] = torch.rand(16, generator=generator, dtype=torch.float32).double()
+        _box_muller_(z, torch.tensor([n - 16]))
+    return z.float().reshape(shape)
+
+
+def _box_muller_(z, starts):
+    """In each block of 16 uniform numbers from starts, the pairs (u1, u2) = (z[j], z[j + 8]), j < 8, become
+    two normal numbers: sqrt(-2 ln(1 - u1)) times cos and sin of 2 pi u2."""
+    idx = starts[:, None] + torch.arange(8)
+    radius = torch.sqrt(-2 * torch.log(1 - z[idx]))
+    theta = 2 * math.pi * z[idx + 8]
+    z[idx], z[idx + 8] = radius * torch.cos(theta), radius * torch.sin(theta)
 
 
 def get_device(prefer=None):

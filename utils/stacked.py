@@ -28,9 +28,15 @@ class BatchedMLP:
     widths (each <= the matching entry of sizes); narrower models are zero-padded.
     dropout: one rate or one per model, applied after each hidden layer in training.
     Weights start as nn.Linear's do: uniform in +-1/sqrt(fan_in).
+    dtype: torch.float32 (the default, as nn.Linear) or torch.float64. The starting weights are the same
+    draws either way. In float64 the rounding differences between CPUs (another vector width, another
+    order of a sum: about 1e-7 of a value in float32, 1e-16 in float64) stay far too small to tip a
+    prediction, so a sweep prints the same accuracies on every machine; it costs some speed.
     """
 
-    def __init__(self, n_models, sizes, activation="relu", hidden_widths=None, dropout=0.0, generator=None):
+    def __init__(
+        self, n_models, sizes, activation="relu", hidden_widths=None, dropout=0.0, generator=None, dtype=torch.float32
+    ):
         self.m = check_int("n_models", n_models, minimum=1)
         if not isinstance(sizes, (list, tuple)):
             raise TypeError(f"sizes must be a list of layer sizes, e.g. [2, 8, 1]; got {sizes!r}.")
@@ -38,7 +44,8 @@ class BatchedMLP:
         if len(sizes) < 2:
             raise ValueError(f"sizes must list at least inputs and outputs, e.g. [2, 8, 1]; got {sizes}.")
         check_choice("activation", activation, ACTIVATIONS)
-        self.sizes, self.activation = sizes, activation
+        check_choice("dtype", dtype, (torch.float32, torch.float64))
+        self.sizes, self.activation, self.dtype = sizes, activation, dtype
         self.dropout = per_model("dropout", dropout, self.m)
         if ((self.dropout < 0) | (self.dropout > 1)).any():
             raise ValueError(f"dropout rates must lie in [0, 1], got {self.dropout.tolist()}.")
@@ -54,7 +61,8 @@ class BatchedMLP:
                 raise ValueError(f"hidden_widths must lie between 1 and the layer sizes {sizes[1:-1]}.")
         self.widths = widths
         # masks[l] [M, 1, H_l]: 1 for a model's real units, 0 for padding
-        self.masks = [(torch.arange(sizes[l + 1]) < widths[:, l : l + 1]).float()[:, None, :] for l in range(n_hidden)]
+        units = [torch.arange(sizes[l + 1]) for l in range(n_hidden)]
+        self.masks = [(units[l] < widths[:, l : l + 1])[:, None, :].to(dtype) for l in range(n_hidden)]
         self.padded = any(bool((mask == 0).any()) for mask in self.masks)
         self.params = []
         fan_in = torch.full((self.m,), float(sizes[0]))
@@ -67,7 +75,8 @@ class BatchedMLP:
             if l < n_hidden:
                 W, b = W * self.masks[l], b * self.masks[l]
                 fan_in = widths[:, l].float()
-            self.params += [W, b]  # plain tensors: the trainer computes gradients itself (utils.backprop)
+            # plain tensors: the trainer computes gradients itself (utils.backprop)
+            self.params += [W.to(dtype), b.to(dtype)]
 
     @classmethod
     def from_modules(cls, modules, activation=None):
@@ -172,9 +181,9 @@ class BatchedMLP:
         return self._forward(X, train, generator)[0]
 
     def _check_input(self, X, name="X"):
-        """X as a float32 tensor [N, inputs] or [M, N, inputs]; NumPy arrays and lists are converted."""
-        if not isinstance(X, torch.Tensor) or X.dtype != torch.float32:
-            X = as_tensor(name, X, ndim=(2, 3))
+        """X as a tensor of the models' dtype, [N, inputs] or [M, N, inputs]; NumPy arrays and lists are converted."""
+        if not isinstance(X, torch.Tensor) or X.dtype != self.dtype:
+            X = as_tensor(name, X, dtype=self.dtype, ndim=(2, 3))
         if X.shape[-1] != self.sizes[0] or X.ndim not in (2, 3) or (X.ndim == 3 and X.shape[0] != self.m):
             raise ValueError(
                 f"{name} must be [N, {self.sizes[0]}] or [{self.m}, N, {self.sizes[0]}], got {tuple(X.shape)}."
@@ -201,7 +210,7 @@ class BatchedMLP:
             if drop:
                 p = self.dropout[:, None, None]
                 scale = torch.where(p < 1, 1 / (1 - p).clamp_min(1e-12), torch.zeros_like(p))
-                keep = (torch.rand(h.shape, generator=generator) >= p).float() * scale
+                keep = (torch.rand(h.shape, generator=generator) >= p).to(h.dtype) * scale
             hidden.append((h, keep))
             if keep is not None:
                 h = h * keep
