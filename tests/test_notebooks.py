@@ -1,7 +1,7 @@
 """Hygiene of every committed notebook: executed in order, clean, complete anatomy.
 
-(nbval, run by the same `pytest` command, re-executes each notebook and compares
-its result cell; these tests check how the stored notebooks are written.)
+(tests/test_alone.py, run by the same `pytest` command, re-executes each notebook and compares
+every text output; these tests check how the stored notebooks are written.)
 """
 
 import json

@@ -1,6 +1,6 @@
 """A notebook's text outputs, and how a run's outputs differ from the stored ones.
 
-One definition, shared by the alone-run tests (tests/test_colab.py) and the cross-machine check
+One definition, shared by the alone-run tests (tests/test_alone.py) and the cross-machine check
 (tools/crossmachine.py), so both compare exactly the same thing: every code cell's stdout, its stderr,
 its text/plain results and its errors. PNG figures are not compared (a figure is looked at, not diffed).
 """
