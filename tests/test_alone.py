@@ -11,9 +11,11 @@ every CPU (tools/crossmachine.py shows how to check that); nothing is masked.
 The setup cell itself is tested once per stack (test_the_setup_cell_...): beside a decoy `utils/`
 folder (a learner's own), it must import the course's package and print nothing. On the lock the
 package is installed (pip install -e .) and must be the one used. On the Colab stack it is not
-installed (as in Colab), so the setup cell must fetch the release stamped from course.yml; the fetch
-address (DUDL_COURSE_REPO) points to a local clone of this commit, tagged with that release, standing
-in for GitHub. The fetched copy is shared by the notebooks of one test worker, as in one Colab session.
+installed (as in Colab), so the setup cell must pip-install course.yml's release_commit from GitHub;
+git's `insteadOf` (in the test's HOME/.gitconfig) sends that address to this repository, and pip installs
+into a folder of this test run (PIP_TARGET, on the kernel's PYTHONPATH), standing in for Colab's
+site-packages. Nothing is tagged: the commit must be in the repository's own history. The installed copy
+is shared by the notebooks of one test worker, as in one Colab session.
 """
 
 import json
@@ -29,25 +31,26 @@ from tools.execute import kernel_env, run
 from tools.outputs import describe, differences
 
 DATA, LECTURES = load_map()
-RELEASE = DATA["release"]
 PREINSTALLED_ON_COLAB = ("torch", "numpy", "matplotlib", "scikit-learn", "sklearn", "sympy", "scipy")
 COLAB_STACK = os.environ.get("DUDL_STACK") == "colab"
 
 
+def learner_session(base, source):
+    """(HOME for the kernels, the environment they run in): what one learner's session shares. GitHub's
+    address of the course is sent to `source` (git insteadOf), and pip installs into HOME/site."""
+    home = base / "home"
+    site = home / "site"
+    site.mkdir(parents=True)
+    github = f"https://github.com/{DATA['repository']}"
+    subprocess.run(["git", "config", "--file", str(home / ".gitconfig"), f"url.{source}.insteadOf", github], check=True)
+    env = kernel_env()
+    env.update(HOME=str(home), PYTHONPATH=str(site), PIP_TARGET=str(site), PIP_DISABLE_PIP_VERSION_CHECK="1")
+    return home, env
+
+
 @pytest.fixture(scope="session")
 def learner_home(tmp_path_factory):
-    """(HOME for the kernels, the environment they run in): what one learner's session shares."""
-    base = tmp_path_factory.mktemp("learner")
-    clone = base / "clone"
-    subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{ROOT}", str(clone)], check=True)
-    # what the maintainer tags on release; -f: a clone of an already tagged commit carries the tag
-    subprocess.run(["git", "-C", str(clone), "tag", "-f", RELEASE], check=True)
-    home = base / "home"
-    home.mkdir()
-    env = kernel_env()
-    env.pop("PYTHONPATH", None)
-    env.update(HOME=str(home), DUDL_COURSE_REPO=f"file://{clone}")
-    return home, env
+    return learner_session(tmp_path_factory.mktemp("learner"), f"file://{ROOT}")
 
 
 def run_alone(rel, folder, env, extra_cells=()):
@@ -87,8 +90,8 @@ def test_the_setup_cell_uses_the_course_package_and_prints_nothing(learner_home,
     setup_ran = ran.cells[nb.cells.index(setup)]
     assert setup_ran.outputs == [], f"the setup cell printed {setup_ran.outputs}"
     where, python, torch_version = "".join(o.get("text", "") for o in ran.cells[-1].outputs).split()
-    if COLAB_STACK:  # not installed: the setup cell fetched the stamped release
-        expected = home / f"dudl-course-{RELEASE}" / "utils"
+    if COLAB_STACK:  # not installed: the setup cell pip-installed the stamped release commit
+        expected = home / "site" / "utils"
         pins = dict(line.split("==") for line in (ROOT / "requirements-colab.txt").read_text().split() if "==" in line)
         assert python.startswith("3.13."), f"the kernel runs Python {python}, Colab runs 3.13"
         assert torch_version.split("+")[0] == pins["torch"], f"torch {torch_version}, Colab's is {pins['torch']}"
@@ -161,3 +164,26 @@ def test_the_decoy_is_what_a_broken_setup_cell_would_import(learner_home, tmp_pa
     (folder / "utils" / "__init__.py").write_text('COURSE = "a learner\'s own utils"\n')
     ran = run(nb, folder, env=learner_home[1])[0]
     assert "".join(o.get("text", "") for o in ran.cells[0].outputs).strip() == "a learner's own utils"
+
+
+def test_the_setup_cell_says_in_one_sentence_when_it_cannot_download_the_course(tmp_path):
+    """Opened alone with GitHub out of reach, the setup cell's only output is one error: one plain sentence
+    under a one-frame traceback (no pip or git output, no chained exceptions). Needs a stack where the course
+    is not installed: Colab's."""
+    if not COLAB_STACK:
+        pytest.skip("the course is installed on the lock's stack: runs in `bash course.sh test --colab`")
+    from nbclient.exceptions import CellExecutionError
+
+    _, env = learner_session(tmp_path / "offline", f"file://{tmp_path / 'nowhere'}")
+    stored = nbformat.read(ROOT / LECTURES[0].path, as_version=4)
+    setup = next(c for c in stored.cells if "dudl-setup" in c.metadata.get("tags", []))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(setup.source)])
+    (tmp_path / "alone").mkdir()
+    with pytest.raises(CellExecutionError):
+        run(nb, tmp_path / "alone", env=env)
+    outputs = nb.cells[0].outputs
+    assert [o.output_type for o in outputs] == ["error"], f"the failed setup cell printed {outputs}"
+    error = outputs[0]
+    assert error.ename == "ConnectionError" and error.evalue.count(". ") == 0, error.evalue
+    assert "GitHub" in error.evalue and "run this cell again" in error.evalue, error.evalue
+    assert not any("During handling" in line or "above exception" in line for line in error.traceback), error.traceback

@@ -121,22 +121,49 @@ def test_colab_badges_and_fetch_address_follow_the_repository_setting():
         text = path.read_text()
         badge = f"https://colab.research.google.com/github/{repo}/blob/{DATA.get('branch', 'main')}/{lec.path}"
         assert badge in text, f"{lec.path}: Colab badge does not point to {badge}"
-        assert f"https://github.com/{repo}.git" in text, f"{lec.path}: setup cell fetches from elsewhere"
+        assert f"git+https://github.com/{repo}@" in text, f"{lec.path}: setup cell installs from elsewhere"
         others = set(re.findall(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/", text)) - {repo}
         assert not others, f"{lec.path}: badge for another repository {others}"
 
 
-def test_the_setup_cell_pins_the_release_the_package_carries():
-    """Every notebook opened alone fetches course.yml's release, and that release is the package's version."""
-    release = DATA["release"]
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert release == f"v{project['version']}", f"course.yml release {release}, pyproject version {project['version']}"
+def git(*args):
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+
+
+def package_tables(ref):
+    """pyproject.toml's tables that say what a pip install of the course at git ref ships."""
+    project = tomllib.loads(git("show", f"{ref}:pyproject.toml").stdout)
+    return project["project"], project["tool"]["setuptools"]
+
+
+def test_the_setup_cell_installs_a_release_commit_of_main_with_this_trees_package():
+    """A notebook opened alone pip-installs the course at course.yml's release_commit. That commit must be in
+    this branch's own history (a tag or another branch never reaches the published repository), carry the
+    release's version, and ship exactly the package of this tree: a change to utils/ without a new release
+    would leave learners on Colab with the old helpers."""
+    release, commit = DATA["release"], DATA["release_commit"]
+    assert re.fullmatch(r"[0-9a-f]{40}", commit), f"release_commit must be a full commit hash, got {commit!r}"
+    assert git("merge-base", "--is-ancestor", commit, "HEAD").returncode == 0, (
+        f"release_commit {commit[:7]} is not in this branch's history (a shallow clone? use a full one)"
+    )
+    project, setuptools_table = package_tables(commit)
+    assert project["version"] == release, f"at {commit[:7]} the package is version {project['version']}, not {release}"
+    here = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert here["project"] == project and here["tool"]["setuptools"] == setuptools_table, (
+        f"pyproject.toml's package tables changed since the release commit {commit[:7]}: make a new release"
+    )
+    changed = git("diff", "--name-only", commit, "--", "utils", "dudl_course.py").stdout.split()
+    assert not changed, (
+        f"changed since the release commit {commit[:7]}: {changed}. Bump the version in pyproject.toml, commit, "
+        "put that commit in course.yml (release, release_commit) and run python -m tools.stamp (CONTRIBUTING.md)"
+    )
     for lec in LECTURES:
         cells = json.loads((ROOT / lec.path).read_text())["cells"]
         setup = next(c for c in cells if "dudl-setup" in c["metadata"].get("tags", []))
         src = "".join(setup["source"])
-        assert f'REF, SRC = "{release}"' in src, f"{lec.path}: the setup cell does not fetch release {release}"
-        assert src.count("\n") <= 20, f"{lec.path}: the setup cell grew to {src.count(chr(10)) + 1} lines"
+        assert f'@{commit}"' in src, f"{lec.path}: the setup cell does not install commit {commit[:7]}"
+        assert len(src.splitlines()) <= 8, f"{lec.path}: the setup cell grew to {len(src.splitlines())} lines"
+        assert "noqa" not in src and "sys.path" not in src, f"{lec.path}: the setup cell shows its machinery"
 
 
 def test_requirement_files_agree():
