@@ -138,6 +138,8 @@ def test_rounding_at_the_precision_written():
     assert flagged("the weight shrank by a third") == ["a third"]
     assert flagged("see lectures 32 and 38, item 10") == []  # course item numbers
     assert flagged("try `lr = 0.37`\n\n## Explorations\n\n1. Train for 5,000 epochs.") == []
+    assert flagged("### Exploration 2: longer\n\nTrain for 5,000 epochs at rate 0.37.") == []  # a prompt proposes
+    assert flagged("After 5,000 epochs the loss was 0.37.") == ["5,000", "0.37"]  # an answer reports: checked
 
 
 @pytest.mark.parametrize("rel", [lec.path for lec in LECTURES])

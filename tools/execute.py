@@ -114,10 +114,13 @@ def run(nb, cwd, timeout=600, env=None):
 
 def execute_file(path):
     data, lectures = load_map()
-    rel = path.resolve().relative_to(ROOT).as_posix()
-    idx = next((i for i, lec in enumerate(lectures) if lec.path == rel), None)
+    path = path.resolve()
+    if path.is_relative_to(ROOT):
+        idx = next((i for i, lec in enumerate(lectures) if lec.path == path.relative_to(ROOT).as_posix()), None)
+    else:  # a scratch copy outside the repository (e.g. a draft in /tmp): its lecture is the one of that file name
+        idx = next((i for i, lec in enumerate(lectures) if lec.notebook == path.name), None)
     if idx is None:
-        raise SystemExit(f"{rel} is not in course.yml; add it there first.")
+        raise SystemExit(f"{path} is not in course.yml; add it there first.")
     nb = nbformat.read(path, as_version=4)
     stamp.stamp_notebook(nb, data, lectures, idx)
     nb, secs, peak = run(nb, path.parent)
@@ -139,7 +142,7 @@ def main(argv=None):
 
     for p in paths:
         secs, peak = execute_file(Path(p))
-        print(f"{Path(p).resolve().relative_to(ROOT)}: {secs:.1f} s" + (f", peak {peak:.0f} MiB" if peak else ""))
+        print(f"{p}: {secs:.1f} s" + (f", peak {peak:.0f} MiB" if peak else ""))
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@ A number quoted in a markdown cell (the stamped header and footer aside) stands 
   * it is a whole number from 0 to 10 (counts, axes, "two layers"), a course item number after
     "lecture" or "item", or
   * tests/prose_allowed.yml lists it for that notebook, with the reason.
-Inline code (`lr = 0.3`) and the Explorations part of a notebook propose what to try and are not
-checked.
+Inline code (`lr = 0.3`) and the explorations' prompts (the text after an "Explorations" heading in its
+cell, and each "### Exploration N" cell) propose what to try and are not checked; their answers are.
 Rounding may not hide an exception: a text that says 100 % (or 0 %) needs a value printed as exactly
 100 % (or 0) at the text's precision or finer, not a 99.75 % that rounds to it. "A third",
 "two thirds", "a quarter" and "three quarters" need a printed value within 0.01 of that fraction
@@ -27,7 +27,8 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools.coursemap import ROOT, load_map
+
 ALLOWED_FILE = ROOT / "tests" / "prose_allowed.yml"
 STAMPED = ("dudl-header", "dudl-footer")
 
@@ -50,6 +51,7 @@ STRIP = [
     re.compile(p) for p in (r"<!--.*?-->", r"\]\([^)]*\)", r"<[^>]+>", r"https?://\S+", r"!\[[^\]]*\]", r"`[^`]*`")
 ]
 EXPLORATIONS = re.compile(r"^\s*#+\s*Explorations", re.M)
+PROMPT = re.compile(r"\s*#+\s*Exploration\s+\d+")  # a cell '### Exploration 2: ...' holds one prompt
 
 
 @dataclass
@@ -165,6 +167,8 @@ def check_notebook(rel, allowed=None, nb=None):
             continue
         src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         src = EXPLORATIONS.split(src)[0]  # explorations propose values to try; they report nothing
+        if PROMPT.match(src):  # nor does an exploration's prompt; its answer (the cells after it) is checked
+            continue
         found, cleaned = quotes(src)
         for q in found:
             n += 1
@@ -193,12 +197,7 @@ def load_allowed():
 
 
 def course_notebooks():
-    data = yaml.safe_load((ROOT / "course.yml").read_text())
-    paths = []
-    for section in data["sections"]:
-        for lec in section["lectures"]:
-            paths.append(f"{section['folder']}/{lec['notebook']}")
-    return paths
+    return [lec.path for lec in load_map()[1]]
 
 
 def main(argv=None):
@@ -207,7 +206,8 @@ def main(argv=None):
     paths = argv or course_notebooks()
     total, bad = 0, []
     for rel in paths:
-        problems, n = check_notebook(rel, allowed.get(rel))
+        key = next((p for p in course_notebooks() if Path(p).name == Path(rel).name), rel)  # also for a draft in /tmp
+        problems, n = check_notebook(rel, allowed.get(key))
         total += n
         bad += problems
     for p in bad:
