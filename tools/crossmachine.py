@@ -51,7 +51,7 @@ def main(argv=None):
     if args.all:
         rels = [lec.path for lec in load_map()[1]]
     else:
-        rels = [Path(p).resolve().relative_to(ROOT).as_posix() for p in args.notebooks]
+        rels = [str(Path(p).resolve()) for p in args.notebooks]  # ROOT / an absolute path is that path (drafts too)
     if not rels:
         ap.error("name notebooks, or --all")
     jobs = [(rel, cap) for rel in rels for cap in args.caps]
