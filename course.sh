@@ -44,12 +44,16 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+# JupyterLab's defaults for the course: no "get notified about official Jupyter news?" toast over every
+# page, no update check (tools/lab_overrides.json, in this environment's JupyterLab settings folder)
+mkdir -p .venv/share/jupyter/lab/settings
+cp tools/lab_overrides.json .venv/share/jupyter/lab/settings/overrides.json
 
 case "$cmd" in
   lab)
     # --allow-root only when run as root (containers, CI); a learner's own account needs nothing extra
     [ "$(id -u)" = 0 ] && set -- --allow-root "$@"
-    exec .venv/bin/jupyter lab --ServerApp.root_dir="$PWD" --LabApp.default_url=/lab/tree/index.ipynb "$@" ;;
+    exec .venv/bin/jupyter lab --ServerApp.root_dir="$PWD" --LabApp.default_url=/lab/tree/index.ipynb --config=tools/lab_config.py "$@" ;;
   test)
     # the browser tests drive Debian's Chromium; install it when we can (root with apt), else they skip
     if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -23,6 +23,7 @@ from nbclient import NotebookClient
 
 from tools import stamp
 from tools.coursemap import ROOT, load_map
+from tools.notebook_meta import stored_metadata
 
 KEEP_CELL_META = ("tags", "jupyter", "collapsed", "cellView", "jp-MarkdownHeadingCollapsed")
 
@@ -68,13 +69,7 @@ def kernel_env():
 
 
 def clean(nb):
-    colab = nb.metadata.get("colab")  # a challenge's collapsed solution section (set by tools.stamp)
-    nb.metadata = {
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-        "language_info": {"name": "python", "pygments_lexer": "ipython3"},
-    }
-    if colab:
-        nb.metadata["colab"] = colab
+    nb.metadata = nbformat.from_dict(stored_metadata(nb.metadata))
     for cell in nb.cells:
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEEP_CELL_META}
         for out in cell.get("outputs", []):
