@@ -24,13 +24,13 @@ LECTURE_TO_RUN = "math/DUDL_math_derivatives1.ipynb"
 LECTURE_TO_VIEW = "ANN/DUDL_ANN_regression.ipynb"
 
 
-def lab_args():
-    """The JupyterLab options of the README's first command (course.sh lab)."""
+def lab_args(root=ROOT):
+    """The JupyterLab options of the README's first command (course.sh lab), for the course in folder root."""
     line = next(l for l in (ROOT / "course.sh").read_text().splitlines() if "jupyter lab" in l)
-    return re.findall(r"--[A-Za-z.]+_?[A-Za-z_]*=\S+", line.replace('"$PWD"', str(ROOT)).replace('"$@"', ""))
+    return re.findall(r"--[A-Za-z.]+_?[A-Za-z_]*=\S+", line.replace('"$PWD"', str(root)).replace('"$@"', ""))
 
 
-def start_lab(runtime, env, attempts=5):
+def start_lab(runtime, env, attempts=5, root=ROOT):
     """Start JupyterLab on a free port; returns (process, base URL, token).
 
     The port is free when we look and bound by the server a moment later; if another test worker
@@ -42,7 +42,7 @@ def start_lab(runtime, env, attempts=5):
             sys.executable,
             "-m",
             "jupyterlab",
-            *lab_args(),
+            *lab_args(root),
             "--no-browser",
             f"--port={port}",
             "--ip=127.0.0.1",
@@ -54,7 +54,7 @@ def start_lab(runtime, env, attempts=5):
         if os.geteuid() == 0:
             cmd.append("--allow-root")
         log = open(runtime / "server.log", "w")
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
         base = f"http://127.0.0.1:{port}"
         for _ in range(120):
             try:
@@ -261,3 +261,49 @@ def test_a_challenges_solution_is_collapsed_in_jupyterlab(server):
         assert sum(c["figures"] for c in solution) >= 1, "no solution figure after opening"
         assert any(c["result"] for c in solution), "the result line does not show after opening"
         page.screenshot(path=str(ARTIFACTS / "challenge-jupyterlab-after.png"))
+
+
+READ = ["ANN/DUDL_ANN_regression.ipynb", "math/DUDL_math_derivatives1.ipynb", CHALLENGE_TO_VIEW]
+
+
+def test_reading_three_lectures_with_autosave_on_leaves_git_status_clean(tmp_path):
+    """A learner opens three notebooks in `course.sh lab` and reads past the autosave interval (5 s here,
+    JupyterLab's default is 120 s): no file of the clone may change, and no news toast covers the page.
+    Without tools/lab_config.py, JupyterLab saves each open notebook with the kernel's full language_info."""
+    require_browser()
+    clone = tmp_path / "course"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    runtime = Path(tempfile.mkdtemp(prefix="dudl-read", dir="/tmp"))  # short: kernels' socket paths
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime), JUPYTER_CONFIG_DIR=str(runtime / "config"))
+    env.pop("PYTHONPATH", None)
+    settings = runtime / "config" / "lab" / "user-settings" / "@jupyterlab" / "docmanager-extension"
+    settings.mkdir(parents=True)
+    (settings / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": True, "autosaveInterval": 5}))
+    proc, base, token = start_lab(runtime, env, root=clone)
+    try:
+        with browser() as b:
+            page = b.new_page(viewport={"width": 1280, "height": 900})
+            for rel in READ:
+                page.goto(f"{base}/lab/tree/{rel}?token={token}", wait_until="domcontentloaded", timeout=120_000)
+                page.locator(".jp-RenderedHTMLCommon h1:visible").first.wait_for(timeout=120_000)
+            for _ in range(90):  # until autosave has saved each of them (kernels start one after another)
+                saved = {rel for rel in READ if f"Saving file at /{rel}" in (runtime / "server.log").read_text()}
+                if saved == set(READ):
+                    break
+                page.wait_for_timeout(1000)
+            page.wait_for_timeout(6_000)  # and one interval more
+            toasts = page.locator(".Toastify__toast").all_inner_texts()
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "reading-jupyterlab.png"))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(runtime, ignore_errors=True)
+    status = subprocess.run(["git", "-C", str(clone), "status", "--porcelain"], capture_output=True, text=True).stdout
+    # each one saved, normally; on a loaded machine a kernel may start too late for its save: one is enough
+    assert saved, "autosave saved none of the notebooks: the test did not reach a save"
+    assert status == "", f"reading changed the repository:\n{status}"
+    assert not any("news" in t for t in toasts), f"a toast covers the page: {toasts}"
