@@ -83,7 +83,7 @@ def test_a_challenges_solution_is_hidden_until_the_reader_opens_it(site):
         page = b.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{base}/{stem}.html", wait_until="load")
         assert page.locator("section#solution").count() == 1, "the page has no section under a 'Solution' heading"
-        inside = "section#solution > :not(h2):not(.dudl-solution-toggle)"
+        inside = "section#solution > :not(h2):not(.dudl-toggle)"
         assert page.eval_on_selector_all(inside, "els => els.length") > 0
         shown = page.evaluate(SHOWN, inside)
         assert shown == [], f"solution visible before it was opened: {shown[:3]}"
@@ -99,3 +99,71 @@ def test_a_challenges_solution_is_hidden_until_the_reader_opens_it(site):
         page.screenshot(path=str(ARTIFACTS / "challenge-site-after.png"))
         page.get_by_role("button", name="Hide the solution").click()
         assert page.evaluate(SHOWN, inside) == []
+
+
+# per page: visible text that is machinery, figures without a real alt text, code boxes cut at their edge
+MACHINERY = """() => {
+    const text = document.body.innerText;
+    const marks = ["NBVAL", "#@title", "Course setup", "dudl_course", "importlib.util"].filter(m => text.includes(m));
+    const figures = [...document.querySelectorAll("img")]
+        .filter(i => i.src.includes("_images/") && !i.src.endsWith(".svg"));
+    const noAlt = figures.filter(i => !i.alt || i.alt.endsWith(".png") || i.alt.length < 20).map(i => i.src.slice(-20));
+    const cut = [...document.querySelectorAll("div.cell pre")].filter(p => p.scrollWidth > p.clientWidth + 1)
+        .map(p => p.innerText.split("\\n").sort((a, b) => b.length - a.length)[0].slice(0, 60));
+    return {marks, figures: figures.length, noAlt, cut};
+}"""
+
+
+def test_pages_show_the_lesson_not_the_machinery(site):
+    """No setup cell, test marker or Colab form title on any page; every figure has the alt text its notebook
+    stored (what it shows); no code line is cut off at the code column's edge (long lines wrap)."""
+    problems, figures = [], 0
+    with serve(site) as base, browser() as b:
+        page = b.new_page(viewport={"width": 1280, "height": 900})
+        for lec in LECTURES:
+            page.goto(f"{base}/{lec.path[: -len('.ipynb')]}.html", wait_until="load")
+            for button in page.locator("button.dudl-toggle").all():  # hidden parts are checked too
+                button.click()
+            found = page.evaluate(MACHINERY)
+            figures += found["figures"]
+            if found["marks"]:
+                problems.append(f"{lec.path}: shows {found['marks']}")
+            if found["noAlt"]:
+                problems.append(f"{lec.path}: {len(found['noAlt'])} figure(s) without alt text")
+            if found["cut"]:
+                problems.append(f"{lec.path}: {len(found['cut'])} code box(es) cut off, e.g. {found['cut'][0]!r}")
+    print(f"figures checked: {figures}")
+    assert figures > len(LECTURES), "the pages show fewer figures than lectures: did the selector break?"
+    assert not problems, "\n".join(problems)
+
+
+def test_an_explorations_answer_is_hidden_until_the_reader_opens_it(site):
+    """A lecture's first exploration shows its prompt; its answer (prose, code, numbers, figures) shows only after
+    'Show our answer' is pressed, and hides again after 'Hide our answer'."""
+    import json
+
+    rel = next(
+        lec.path
+        for lec in LECTURES
+        if not lec.challenge
+        and any(
+            "".join(c["source"]).strip() == "#### Our answer"
+            for c in json.loads((ROOT / lec.path).read_text())["cells"]
+        )
+    )
+    with serve(site) as base, browser() as b:
+        page = b.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/{rel[: -len('.ipynb')]}.html", wait_until="load")
+        answer = page.locator("section:has(> h4:text-is('Our answer'))").first
+        prompt = page.locator("section:has(> h3:has-text('Exploration 1'))").first
+        assert prompt.is_visible()
+        inside = answer.locator(":scope > :not(h4):not(.dudl-toggle)")
+        assert inside.count() > 0, "the answer section is empty"
+        assert not any(e.is_visible() for e in inside.all()), "the answer shows before it was asked for"
+        answer.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "answer-site-before.png"))
+        answer.get_by_role("button", name="Show our answer").click()
+        assert all(e.is_visible() for e in inside.all()), "the answer is still hidden after the click"
+        page.screenshot(path=str(ARTIFACTS / "answer-site-after.png"))
+        answer.get_by_role("button", name="Hide our answer").click()
+        assert not any(e.is_visible() for e in inside.all())

@@ -5,9 +5,17 @@
 
 Uses Jupyter Book 1 with a table of contents generated from course.yml (sections in
 syllabus order, one page per lecture) and MathJax served from the site itself, so the
-pages need no network.
+pages need no network. The pages show the lesson, not the machinery: they are built from copies
+of the notebooks without the setup cell, without test markers and without Colab's form titles
+(stage), every figure gets the alt text its notebook stored with it (add_alt_text), and a
+challenge's solution and every exploration's answer stay hidden behind a button
+(assets/site/solution.js).
 """
 
+import base64
+import hashlib
+import html as htmlmod
+import json
 import re
 import shutil
 import subprocess
@@ -20,6 +28,54 @@ import yaml
 from tools.coursemap import ROOT, load_map
 
 BUILD = ROOT / "_build"
+SCAFFOLDING = re.compile(r"^[ \t]*(# NBVAL_CHECK_OUTPUT|#@title\b.*)[ \t]*\n?", re.M)
+
+
+def stage(pages):
+    """Copy what the site shows into folder pages: the index, the assets, and each lecture without
+    its setup cell (tagged dudl-setup) and with its code cells' scaffolding lines removed."""
+    data, lectures = load_map()
+    if pages.exists():
+        shutil.rmtree(pages)
+    shutil.copytree(ROOT / "assets", pages / "assets")
+    shutil.copy(ROOT / "index.ipynb", pages / "index.ipynb")
+    for lec in lectures:
+        nb = json.loads((ROOT / lec.path).read_text())
+        nb["cells"] = [c for c in nb["cells"] if "dudl-setup" not in c.get("metadata", {}).get("tags", [])]
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                cell["source"] = SCAFFOLDING.sub("", src)
+        (pages / lec.folder).mkdir(parents=True, exist_ok=True)
+        (pages / lec.path).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    return pages
+
+
+def figure_alt_texts():
+    """{sha256 of a figure's PNG bytes (the site's image file name): its alt text} over all notebooks."""
+    alts = {}
+    for lec in load_map()[1]:
+        for cell in json.loads((ROOT / lec.path).read_text())["cells"]:
+            for out in cell.get("outputs", []):
+                png = out.get("data", {}).get("image/png")
+                alt = out.get("metadata", {}).get("image/png", {}).get("alt")
+                if png and alt:
+                    png = "".join(png) if isinstance(png, list) else png
+                    alts[hashlib.sha256(base64.b64decode(png)).hexdigest()] = alt
+    return alts
+
+
+def add_alt_text(html):
+    """Give every figure the alt text stored with it (MyST-NB writes the image's file path as its alt)."""
+    alts = figure_alt_texts()
+    pattern = re.compile(r'<img alt="[^"]*?([0-9a-f]{64})\.png"')
+    for page in html.rglob("*.html"):
+        text = page.read_text()
+        new = pattern.sub(
+            lambda m: f'<img alt="{htmlmod.escape(alts[m.group(1)])}"' if m.group(1) in alts else m.group(0), text
+        )
+        if new != text:
+            page.write_text(new)
 
 
 def mathjax_dir():
@@ -98,10 +154,11 @@ def build():
     if html.exists():
         shutil.rmtree(html)
     jb = Path(sys.executable).with_name("jupyter-book")
+    pages = stage(BUILD / "pages")
     cmd = [
         str(jb),
         "build",
-        str(ROOT),
+        str(pages),
         "--config",
         str(cfg),
         "--toc",
@@ -110,9 +167,10 @@ def build():
         str(BUILD / "site"),
         "--quiet",
     ]
-    subprocess.run(cmd, check=True, cwd=ROOT)
+    subprocess.run(cmd, check=True, cwd=pages)
     shutil.move(str(BUILD / "site" / "_build" / "html"), html)
     strip_thebe(html)
+    add_alt_text(html)
     secs = time.perf_counter() - t0
     print(f"website built in {secs:.1f} s: {html / 'index.html'}")
     return html, secs
