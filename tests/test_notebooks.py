@@ -78,10 +78,9 @@ def test_anatomy(rel):
     assert any(re.search(r"^##+ What we (observed|found)", t, re.M) for t in md), (
         f"{rel}: no '## What we observed' section"
     )
-    last = code_cells(rel)[-1]
-    src = text_of(last)
-    assert src.startswith("# NBVAL_CHECK_OUTPUT"), f"{rel}: last code cell must start with # NBVAL_CHECK_OUTPUT"
-    printed = "".join("".join(o.get("text", "")) for o in last["outputs"] if o["output_type"] == "stream")
+    results = [c for c in code_cells(rel) if "Result: " in text_of(c)]
+    assert len(results) == 1, f"{rel}: needs one result cell (a code cell printing 'Result: ...'), has {len(results)}"
+    printed = "".join("".join(o.get("text", "")) for o in results[0]["outputs"] if o["output_type"] == "stream")
     assert printed.startswith("Result: ") and "..." not in printed, f"{rel}: result cell prints {printed!r}"
     body = "\n".join(text_of(c) for c in cells[2:-1])
     assert "plt.show()" in body or "display(" in body, f"{rel}: end plotting cells with plt.show()"
@@ -171,3 +170,64 @@ def test_no_progress_widgets_stored(rel):
     assert "application/vnd.jupyter.widget-view+json" not in kinds, (
         f"{rel}: a progress bar was saved; run with TQDM_DISABLE=1"
     )
+
+
+ANSWER = "#### Our answer"
+
+
+def explorations(cells):
+    """[(index of a '### Exploration N' cell, N, [the cells after it up to the next one or the footer])]."""
+    at = [(i, int(m.group(1))) for i, c in enumerate(cells) if (m := re.match(r"### Exploration (\d+)\b", text_of(c)))]
+    ends = [i for i, _ in at[1:]] + [len(cells) - 1]
+    return [(i, n, cells[i + 1 : end]) for (i, n), end in zip(at, ends)]
+
+
+@pytest.mark.parametrize("rel", PATHS)
+def test_every_exploration_has_an_answer(rel):
+    """Each '### Exploration N: title' (numbered 1, 2, ... in order) is followed by one '#### Our answer'
+    heading, collapsed in JupyterLab (jp-MarkdownHeadingCollapsed) and in Colab (its id in
+    metadata.colab.collapsed_sections), then the answer: at least one cell, with no heading of level 1-4
+    (it would end the hidden part early). The old form, a numbered list under 'Explorations', fails."""
+    raw = json.loads((ROOT / rel).read_text())
+    cells = raw["cells"]
+    found = explorations(cells)
+    assert found, f"{rel}: no '### Exploration N: ...' cell (explorations must be answered one by one)"
+    assert [n for _, n, _ in found] == list(range(1, len(found) + 1)), f"{rel}: explorations numbered out of order"
+    collapsed = raw["metadata"].get("colab", {}).get("collapsed_sections", [])
+    for i, n, after in found:
+        heads = [c for c in after if c["cell_type"] == "markdown" and text_of(c).strip() == ANSWER]
+        assert len(heads) == 1 and after and after[0] is heads[0], (
+            f"{rel}: exploration {n} (cell {i}) must be followed by one '{ANSWER}' cell"
+        )
+        head = heads[0]
+        assert head["metadata"].get("jp-MarkdownHeadingCollapsed") is True, f"{rel}: JupyterLab shows answer {n}"
+        assert head["id"] in collapsed, f"{rel}: Colab shows answer {n} (cell {head['id']!r} not collapsed)"
+        body = after[1:]
+        assert any(text_of(c).strip() for c in body), f"{rel}: exploration {n} has an empty answer"
+        deep = [text_of(c)[:40] for c in body if c["cell_type"] == "markdown" and re.match(r"#{1,4} ", text_of(c))]
+        assert not deep, f"{rel}: answer {n} holds a heading that ends its hidden part: {deep[0]!r}"
+
+
+def test_the_answer_test_fails_on_a_missing_or_visible_answer(tmp_path, monkeypatch):
+    """Break a copy of an answered notebook three ways: the test above must fail on each."""
+    import tests.test_notebooks as tn
+
+    rel = next((p for p in PATHS if explorations(cells_of(p))), None)
+    if rel is None:
+        pytest.fail("no notebook has answered explorations yet")
+    raw = json.loads((ROOT / rel).read_text())
+    i, _, after = explorations(raw["cells"])[0]
+    head = raw["cells"].index(after[0])
+    for broken in ("missing", "jupyterlab", "colab"):
+        nb = json.loads(json.dumps(raw))
+        if broken == "missing":
+            del nb["cells"][head]
+        elif broken == "jupyterlab":
+            nb["cells"][head]["metadata"].pop("jp-MarkdownHeadingCollapsed")
+        else:
+            nb["metadata"]["colab"]["collapsed_sections"].remove(nb["cells"][head]["id"])
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(json.dumps(nb))
+        monkeypatch.setattr(tn, "ROOT", tmp_path)
+        with pytest.raises(AssertionError):
+            tn.test_every_exploration_has_an_answer(rel)
