@@ -12,6 +12,9 @@
 #
 # Setup makes ./.venv with the versions in requirements-lock.txt (Python 3.11, as CI uses);
 # on another Python it installs the lower bounds of requirements-dev.txt instead.
+# PyTorch: on Linux, PyPI's torch is the CUDA build (several GB, with NVIDIA's libraries). Without an NVIDIA
+# GPU, run with DUDL_TORCH=cpu (e.g. `DUDL_TORCH=cpu bash course.sh lab`): setup then installs torch from
+# PyTorch's CPU-only index first (about 200 MB). macOS and Windows get a CPU build from PyPI anyway.
 set -euo pipefail
 cd "$(dirname "$0")"
 cmd=${1:-}
@@ -32,13 +35,18 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 VPY=.venv/bin/python
-stamp=".venv/.installed-$(cat requirements-lock.txt requirements-dev.txt requirements.txt pyproject.toml | cksum | cut -d' ' -f1)"
+TORCH_CPU_INDEX=https://download.pytorch.org/whl/cpu
+stamp=".venv/.installed-$(cat requirements-lock.txt requirements-dev.txt requirements.txt pyproject.toml | cksum | cut -d' ' -f1)-${DUDL_TORCH:-pypi}"
 if [ ! -f "$stamp" ]; then
   if "$VPY" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)'; then
-    "$VPY" -m pip install --quiet --disable-pip-version-check -r requirements-lock.txt
+    reqs=requirements-lock.txt torch_req=$(grep '^torch==' requirements-lock.txt)
   else
-    "$VPY" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+    reqs=requirements-dev.txt torch_req=$(grep '^torch>=' requirements.txt)
   fi
+  if [ "${DUDL_TORCH:-}" = cpu ]; then  # the same torch requirement, from the CPU-only index
+    "$VPY" -m pip install --quiet --disable-pip-version-check --index-url "$TORCH_CPU_INDEX" "$torch_req"
+  fi
+  "$VPY" -m pip install --quiet --disable-pip-version-check -r "$reqs"
   # the course's own package `utils`, editable: notebooks import it wherever they sit
   "$VPY" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
   touch "$stamp"

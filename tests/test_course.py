@@ -233,3 +233,34 @@ def test_lower_bounds_are_the_versions_the_colab_suite_runs():
         )
     deps = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
     assert "python>=3.11" in deps
+
+
+@pytest.mark.parametrize("choice", ["cpu", None])
+def test_course_sh_installs_the_cpu_build_of_torch_when_asked(tmp_path, choice):
+    """`DUDL_TORCH=cpu bash course.sh ...` installs the lock's torch from PyTorch's CPU-only index before the
+    lock (on Linux, PyPI's torch is the CUDA build); without it, nothing comes from that index. Runs course.sh
+    in a copy whose .venv/bin/python only records how it is called. The README names the same command."""
+    for name in ("course.sh", "requirements-lock.txt", "requirements-dev.txt", "requirements.txt", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "tools").mkdir()
+    shutil.copy(ROOT / "tools" / "lab_overrides.json", tmp_path / "tools")
+    log = tmp_path / "calls.log"
+    fake = tmp_path / ".venv" / "bin" / "python"
+    fake.parent.mkdir(parents=True)
+    fake.write_text(f'#!/bin/sh\necho "$*" >> {log}\n')
+    fake.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "DUDL_TORCH"} | ({"DUDL_TORCH": choice} if choice else {})
+    subprocess.run(["bash", "course.sh", "env"], cwd=tmp_path, env=env, check=True, capture_output=True)
+    pips = [line for line in log.read_text().splitlines() if line.startswith("-m pip install")]
+    pin = next(l for l in (ROOT / "requirements-lock.txt").read_text().splitlines() if l.startswith("torch=="))
+    cpu = [p for p in pips if "download.pytorch.org/whl/cpu" in p]
+    if choice == "cpu":
+        assert (
+            cpu
+            and cpu[0].endswith(pin)
+            and pips.index(cpu[0]) < pips.index(next(p for p in pips if "requirements-lock.txt" in p))
+        ), pips
+        readme = (ROOT / "README.md").read_text()
+        assert "DUDL_TORCH=cpu bash course.sh lab" in readme, "the README does not name the CPU install"
+    else:
+        assert not cpu, pips
