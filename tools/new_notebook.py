@@ -14,13 +14,15 @@ BODY = [
     ("markdown", "## The idea\n\n(Explain the idea in plain words and math.)"),
     ("code", "import matplotlib.pyplot as plt\nimport numpy as np\nimport torch"),
     ("markdown", "## What we observed, and why\n\n(Describe what the code computed and explain it.)"),
-    ("markdown", "## Explorations\n\n1. (Something to try, and what to look for.)"),
     (
         "code",
-        "# NBVAL_CHECK_OUTPUT\n"
         "# The lecture's finding, stated robustly (rounded or as a comparison); the tests compare it.\n"
         'print("Result: ...")',
     ),
+    ("markdown", "## Explorations"),
+    ("markdown", "### Exploration 1: (a short title)\n\n(Something to try, and what to look for.)"),
+    ("markdown", "#### Our answer"),
+    ("markdown", "(Our answer: the code that settles it, its printout or figure, and why.)"),
 ]
 
 
