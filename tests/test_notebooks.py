@@ -133,7 +133,7 @@ def test_a_challenges_solution_is_hidden_until_opened(rel):
     ends = [i for i, c in enumerate(inside, start=at + 1) if 0 < heading_level(c) <= 2]
     assert not ends, f"{rel}: cell {ends[0]} opens a heading of level 1 or 2, so what follows it would show"
     assert heading_level(cells[-1]) == 2, f"{rel}: the footer must open with a '## ' heading (it ends the section)"
-    result = max(i for i, c in enumerate(cells) if c["cell_type"] == "code")
+    result = max(i for i, c in enumerate(cells) if c["cell_type"] == "code" and "Result: " in text_of(c))
     for i, c in enumerate(inside, start=at + 1):
         if c["cell_type"] == "code" and i != result:
             hidden = c.get("metadata", {}).get("jupyter", {}).get("source_hidden")
@@ -162,6 +162,17 @@ def test_the_hidden_solution_test_fails_when_a_solution_would_show(tmp_path, mon
         monkeypatch.setattr(tn, "ROOT", tmp_path)
         with pytest.raises(AssertionError):
             tn.test_a_challenges_solution_is_hidden_until_opened(rel)
+
+
+@pytest.mark.parametrize("rel", PATHS)
+def test_no_control_characters_in_markdown(rel):
+    """A tab, backspace or form feed in a markdown cell is a JSON escape gone wrong: written from Python
+    without a raw string, "\\tanh" becomes a tab and "anh", "\\frac" a form feed and "rac"."""
+    for i, c in enumerate(cells_of(rel)):
+        if c["cell_type"] == "markdown":
+            bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\t]", text_of(c))
+            near = text_of(c)[max(0, bad.start() - 30) : bad.start() + 10] if bad else ""
+            assert bad is None, f"{rel}: cell {i} holds {bad.group(0)!r} near {near!r}"
 
 
 @pytest.mark.parametrize("rel", PATHS)
