@@ -275,7 +275,22 @@ def test_thread_cap_from_environment(monkeypatch):
     with pytest.raises(ValueError, match="DUDL_THREADS"):
         _max_threads()
     monkeypatch.delenv("DUDL_THREADS")
-    assert _max_threads() == min(2, utils.reproducibility.CPU_COUNT)
+    assert _max_threads() is None
+
+
+def test_a_big_sweep_keeps_one_thread_by_default(monkeypatch):
+    """Two threads are opt-in: with another busy process they made a sweep 4-15x slower (BENCHMARK.md).
+    A big step (models x rows x width >= 100,000) used to switch to two threads on its own."""
+    seen = []
+    monkeypatch.delenv("DUDL_THREADS", raising=False)
+    monkeypatch.setattr(torch, "set_num_threads", lambda n, real=torch.set_num_threads: (seen.append(n), real(n)))
+    torch.set_num_threads(1)
+    seen.clear()
+    net = utils.BatchedMLP(40, [4, 64, 3], generator=torch.Generator().manual_seed(0))
+    X, y = torch.randn(150, 4), torch.randint(0, 3, (150,))
+    assert 40 * 150 * 64 >= 100_000
+    utils.train_batched(net, X, y, loss="ce", lr=0.01, epochs=2)
+    assert set(seen) <= {1}, f"train_batched set {seen} threads"
 
 
 class _ReluClass(nn.Module):

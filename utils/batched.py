@@ -11,21 +11,31 @@ import os
 
 import torch
 
-from ._checks import check_choice, check_int, per_model
+from ._validate import (
+    check_bool,
+    check_choice,
+    check_finite,
+    check_generator,
+    check_int,
+    check_number,
+    per_model,
+    shown,
+)
 from .backprop import backward
 from .losses import LOSSES, loss_and_grad, share_correct, targets
 from .optim import Adam, penalized, sgd_
-from .reproducibility import CPU_COUNT
 from .stacked import BatchedMLP
 
 __all__ = ["BatchedMLP", "train_batched"]
 
 
 def _max_threads():
-    """Threads for big batched steps: DUDL_THREADS if set, else 2 when the machine has two cores."""
+    """Threads for big batched steps: DUDL_THREADS if set, else None (keep torch's setting: one, after
+    seed_everything). Two threads halve a big step only while the other core is idle; with one other busy
+    process they made a sweep 4-15x slower than one thread (BENCHMARK.md), so two are opt-in."""
     value = os.environ.get("DUDL_THREADS", "").strip()
     if not value:
-        return min(2, CPU_COUNT)
+        return None
     try:
         return check_int("DUDL_THREADS", int(value), minimum=1)
     except ValueError:
@@ -85,11 +95,11 @@ def train_batched(
     batch_size: None for full batch; otherwise each epoch shuffles the rows once (the
     same order for every model) with `generator`. test: optional (X_test, y_test).
     progress: show a progress bar over epochs in Jupyter (quiet when TQDM_DISABLE=1, as in tests).
-    threads: CPU threads while training. None: two (if the machine has them; the environment variable
-    DUDL_THREADS overrides) when a step's tensors are big (models x rows x widest layer >= 100,000
-    numbers), where they halve the time; otherwise the current setting (one, after seed_everything).
-    Results are bit-for-bit the same on one or two threads (tests check). On a machine whose other
-    cores are busy, pass threads=1 (the test suite, which runs two notebooks at once, sets DUDL_THREADS=1).
+    threads: CPU threads while training. None: torch's current setting (one, after seed_everything), or
+    the environment variable DUDL_THREADS when a step's tensors are big (models x rows x widest layer >=
+    100,000 numbers). threads=2 can halve a big sweep on an idle 2-core machine, but makes it several times
+    slower while another program keeps a core busy (BENCHMARK.md), so it is never the default.
+    Results are bit-for-bit the same on one or two threads (tests check).
 
     Returns a dict of tensors [epochs, M]: train_loss, and for classification train_acc
     (percent, from the outputs each step was computed on); with `test`, test_loss and
@@ -105,17 +115,24 @@ def train_batched(
     lr_m = per_model("lr", lr, m, positive=True, dtype=net.dtype)[:, None, None]
     wd_m = per_model("weight_decay", weight_decay, m, minimum=0, dtype=net.dtype)[:, None, None]
     l1_m = per_model("l1", l1, m, minimum=0, dtype=net.dtype)[:, None, None]
-    X = net._check_input(X)
+    X = check_finite("X", net._check_input(X))
     n = X.shape[-2]
     y = targets("y", X, y, loss, m, net.sizes[-1])
     if test is not None:
         if not isinstance(test, (tuple, list)) or len(test) != 2:
             raise TypeError(f"test must be a pair (X_test, y_test), got {type(test).__name__}.")
-        X_test = net._check_input(test[0], "test[0]")
+        X_test = check_finite("test[0]", net._check_input(test[0], "test[0]"))
         test = (X_test, targets("test[1]", X_test, test[1], loss, m, net.sizes[-1]))
     bs = n if batch_size is None else check_int("batch_size", batch_size, minimum=1)
     if bs > n:
-        raise ValueError(f"batch_size ({bs}) is larger than the data ({n} rows).")
+        raise ValueError(f"batch_size ({bs}) is larger than the data ({n} rows); pass at most {n}, or None.")
+    check_generator(generator)
+    check_bool("progress", progress)
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"betas must be two numbers in [0, 1), e.g. (0.9, 0.999); got {shown(betas)}.")
+    for i, b in enumerate(betas):
+        check_number(f"betas[{i}]", b, minimum=0, maximum=1, inclusive=(True, False))
+    check_number("eps", eps, minimum=0, inclusive=(False, True))
     w_all = torch.cat([torch.full((m, 1), net.sizes[0]), net.widths, torch.full((m, 1), net.sizes[-1])], 1)
     l1_scale = l1_m / (w_all[:, :-1] * w_all[:, 1:]).sum(1).float()[:, None, None]  # lambda / N_w per model
     l1_scale = l1_scale if bool((l1_m > 0).any()) else None
@@ -131,7 +148,7 @@ def train_batched(
             rec["test_acc"] = torch.zeros(epochs, m)
     if threads is None:
         big = m * bs * max(net.sizes[1:]) >= 100_000
-        threads = _max_threads() if big else torch.get_num_threads()
+        threads = (_max_threads() if big else None) or torch.get_num_threads()
     threads = check_int("threads", threads, minimum=1)
     with _num_threads(threads), torch.no_grad():
         for e in _progress(range(epochs), progress and epochs * m >= 20_000, f"training {m} models"):

@@ -14,7 +14,17 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from ._checks import as_numbers, as_tensor, check_int, check_number, check_same_length
+from ._validate import (
+    as_numbers,
+    as_tensor,
+    check_bool,
+    check_finite,
+    check_generator,
+    check_int,
+    check_number,
+    check_same_length,
+    shown,
+)
 from .reproducibility import randn
 
 
@@ -25,10 +35,15 @@ def make_qwerties(centers, n_per_cloud=100, spread=1.0, generator=None):
     spread: standard deviation of each cloud (one number, or one per cloud).
     Returns X [k*n, 2] float32 and labels [k*n] int64 (0..k-1, cloud by cloud).
     """
-    c = as_tensor("centers", centers, ndim=2)
-    if c.shape[1] != 2 or c.shape[0] < 1:
-        raise ValueError(f"centers must have shape (k, 2) with k >= 1, got {tuple(c.shape)}.")
+    c = as_tensor("centers", centers)
+    if c.ndim != 2 or c.shape[1] != 2 or c.shape[0] < 1:
+        raise ValueError(
+            f"centers must have shape (k, 2) with k >= 1, one [x, y] per cloud, e.g. [[1, 1], [5, 1]]; "
+            f"got shape {tuple(c.shape)}."
+        )
+    check_finite("centers", c)
     n = check_int("n_per_cloud", n_per_cloud, minimum=1)
+    check_generator(generator)
     k = c.shape[0]
     s = as_numbers("spread", spread, minimum=0)
     if s.numel() not in (1, k):
@@ -46,6 +61,7 @@ def make_linear_regression(n=50, slope=1.0, noise=1.0, intercept=0.0, generator=
     check_number("slope", slope)
     check_number("noise", noise, minimum=0)
     check_number("intercept", intercept)
+    check_generator(generator)
     x = randn(n, 1, generator=generator)
     y = slope * x + intercept + noise * randn(n, 1, generator=generator)
     return x, y
@@ -57,12 +73,14 @@ def make_rings(n_per_class=200, radii=(1.0, 3.0), noise=0.5, generator=None):
     Returns X [2n, 2] float32 and labels [2n] float32 (0 inner ring, 1 outer ring).
     """
     n = check_int("n_per_class", n_per_class, minimum=1)
-    if len(radii) != 2:
-        raise ValueError(f"radii must hold two radii (inner, outer), got {radii!r}.")
+    if not isinstance(radii, (list, tuple, np.ndarray, torch.Tensor)) or len(radii) != 2:
+        raise ValueError(f"radii must hold two radii (inner, outer), e.g. (1.0, 3.0); got {shown(radii)}.")
+    for i, r in enumerate(radii):
+        check_number(f"radii[{i}]", r, minimum=0)
     check_number("noise", noise, minimum=0)
+    check_generator(generator)
     parts = []
     for r in radii:
-        check_number("radii", r, minimum=0)
         angle = 2 * np.pi * torch.rand(n, generator=generator)
         rr = (r + noise * randn(n, generator=generator)).double()
         parts.append(torch.stack([rr * torch.cos(angle.double()), rr * torch.sin(angle.double())], dim=1).float())
@@ -100,8 +118,8 @@ def _as_pair(X, y):
     """X as float32, y as a tensor (int64 for integer arrays, else float32): accepts NumPy arrays and lists."""
     X = X if isinstance(X, torch.Tensor) else as_tensor("X", X)
     if not isinstance(y, torch.Tensor):
-        y = np.asarray(y)
-        y = as_tensor("y", y, dtype=torch.int64 if np.issubdtype(y.dtype, np.integer) else torch.float32)
+        whole = isinstance(y, (np.ndarray, list, tuple)) and np.issubdtype(np.asarray(y).dtype, np.integer)
+        y = as_tensor("y", y, dtype=torch.int64 if whole else torch.float32)
     return X, y
 
 
@@ -113,7 +131,19 @@ def split_data(X, y, proportions=(0.8, 0.2), shuffle=True, stratify=False, gener
     """
     X, y = _as_pair(X, y)
     n = check_same_length(("X", "y"), X, y)
-    props = [float(p) for p in proportions]
+    if not isinstance(proportions, (list, tuple, np.ndarray)):
+        raise TypeError(
+            f"proportions must be 2 or 3 shares that add up to 1, e.g. (0.8, 0.2); got {shown(proportions)}."
+        )
+    props = [check_number(f"proportions[{i}]", p) for i, p in enumerate(proportions)]
+    check_bool("shuffle", shuffle)
+    check_bool("stratify", stratify)
+    check_generator(generator)
+    if stratify and y.numel() and not torch.equal(y, y.round()):
+        raise ValueError(
+            f"stratify=True keeps each class's share, so y must hold class labels (whole numbers); y holds values "
+            f"such as {y[y != y.round()][0].item():g}. Split measurements with stratify=False."
+        )
     if len(props) not in (2, 3):
         raise ValueError(f"proportions must have 2 (train, test) or 3 (train, dev, test) values, got {len(props)}.")
     if any(p <= 0 for p in props):
@@ -152,4 +182,6 @@ def make_loader(X, y, batch_size=None, shuffle=True, drop_last=False):
     bs = n if batch_size is None else check_int("batch_size", batch_size, minimum=1)
     if bs > n:
         raise ValueError(f"batch_size ({bs}) is larger than the data ({n} rows); pass at most {n}.")
+    check_bool("shuffle", shuffle)
+    check_bool("drop_last", drop_last)
     return DataLoader(TensorDataset(X, y), batch_size=bs, shuffle=shuffle, drop_last=drop_last)

@@ -8,7 +8,7 @@ value per model. Training and evaluation call the same functions, and `utils.acc
 import torch
 import torch.nn.functional as F
 
-from ._checks import as_tensor, check_labels
+from ._validate import as_tensor, check_finite, check_labels
 
 LOSSES = ("mse", "bce", "ce")
 
@@ -51,7 +51,7 @@ def share_correct(out, y, loss):
 def targets(name, X, y, loss, n_models, n_outputs):
     """y checked for `loss` and shaped to broadcast against outputs [M, N, k]:
     class indices [1 or M, N] for ce, values [1 or M, N, k] otherwise."""
-    y = as_tensor(name, y)
+    y = check_finite(name, as_tensor(name, y))
     if loss == "ce":
         check_labels(name, y, n_outputs)
     elif loss == "bce":

@@ -5,9 +5,28 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from ._checks import check_int
+from ._validate import check_axes, check_int, check_number, check_points, predicted_labels, shown
+from .alt_text import register_alt_text
+
+# The course's colour cycle (C0, C1, ... in a lecture): Okabe & Ito's palette for colour-blind readers
+# (Okabe and Ito 2002, "Color Universal Design"), black left out because the course draws reference lines in
+# black and grey. Its first five keep the hues of matplotlib's default cycle in the same places (C0 blue,
+# C1 orange, C2 green, C3 red, C4 purple), so a lecture that means "green" by C2 still says green; unlike
+# the default's, every pair stays apart for a reader with deuteranopia or protanopia. tests/test_figures.py
+# simulates both on every stored figure. Where colour tells categories apart, a lecture adds a line style
+# or a marker too: colour is never the only cue.
+COURSE_COLOURS = (
+    "#0072B2",  # C0 blue
+    "#E69F00",  # C1 orange
+    "#009E73",  # C2 bluish green
+    "#D55E00",  # C3 vermillion
+    "#CC79A7",  # C4 reddish purple
+    "#56B4E9",  # C5 sky blue
+    "#F0E442",  # C6 yellow (pale on white: last)
+)
 
 STYLE = {
+    "axes.prop_cycle": mpl.cycler(color=COURSE_COLOURS),
     "figure.figsize": (7, 4),
     "figure.dpi": 80,
     "savefig.dpi": 80,
@@ -23,7 +42,8 @@ STYLE = {
 
 
 def use_course_style():
-    """Apply the course's matplotlib style (PNG at 80 dpi, light grid, no top/right spines)."""
+    """Apply the course's matplotlib style (colour-blind-safe colours, PNG at 80 dpi, light grid, no top/right
+    spines); in IPython, every figure's PNG also carries alt text saying what the figure shows."""
     mpl.rcParams.update(STYLE)
     try:  # inline backend in Jupyter: PNG, not SVG
         from matplotlib_inline.backend_inline import set_matplotlib_formats
@@ -31,6 +51,7 @@ def use_course_style():
         set_matplotlib_formats("png")
     except Exception:  # pragma: no cover - outside IPython
         pass
+    register_alt_text()
 
 
 def _np(x):
@@ -40,20 +61,22 @@ def _np(x):
 def plot_history(history, ax=None, title=None):
     """Loss (left) and accuracy (right) per epoch from a `fit`-style history dict."""
     if not isinstance(history, dict) or "train_loss" not in history:
-        raise ValueError("history must be a dict with at least 'train_loss' (as returned by utils.fit).")
+        got = f"keys {list(history)}" if isinstance(history, dict) else f"{shown(history)} ({type(history).__name__})"
+        raise ValueError(f"history must be a dict with at least 'train_loss' (as returned by utils.fit); got {got}.")
+    check_axes(ax)
     has_acc = any(v is not None for v in history.get("train_acc", [None]))
     if ax is None:
         _, ax = plt.subplots(1, 2 if has_acc else 1, figsize=(11 if has_acc else 6, 3.8))
     axes = np.atleast_1d(ax)
     axes[0].plot(history["train_loss"], label="train")
     if "test_loss" in history:
-        axes[0].plot(history["test_loss"], label="test")
+        axes[0].plot(history["test_loss"], "--", label="test")  # dashed: not told apart by colour alone
     axes[0].set(xlabel="Epoch", ylabel="Loss", title="Loss")
     axes[0].legend()
     if has_acc and len(axes) > 1:
         axes[1].plot(history["train_acc"], label="train")
         if "test_acc" in history:
-            axes[1].plot(history["test_acc"], label="test")
+            axes[1].plot(history["test_acc"], "--", label="test")
         axes[1].set(xlabel="Epoch", ylabel="Accuracy (%)", title="Accuracy", ylim=(0, 102))
         axes[1].legend()
     if title:
@@ -63,9 +86,10 @@ def plot_history(history, ax=None, title=None):
 
 def plot_classes(X, y, ax=None, title=None, labels=None):
     """Scatter 2-D points coloured and marked by class."""
-    X, y = _np(X), _np(y).reshape(-1)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"X must have shape (N, 2) to plot in 2-D, got {X.shape}.")
+    X, y = check_points(X, y)
+    check_axes(ax)
+    if labels is not None and (not isinstance(labels, (list, tuple)) or len(labels) <= int(max(y, default=0))):
+        raise ValueError(f"labels must be a list of class names, one per class, e.g. ['a', 'b']; got {shown(labels)}.")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5))
     markers = "osD^v<>"
@@ -95,12 +119,14 @@ def plot_decision_boundary(predict, X, y, ax=None, title=None, resolution=200, l
     """
     if not callable(predict):
         raise TypeError(f"predict must be a function tensor [K, 2] -> labels [K], got {type(predict).__name__}.")
-    Xn = _np(X)
+    Xn, _ = check_points(X, y)
+    resolution = check_int("resolution", resolution, minimum=2)
+    check_number("pad", pad)
+    check_axes(ax)
     (x0, y0), (x1, y1) = Xn.min(0) - pad, Xn.max(0) + pad
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     grid = torch.tensor(np.c_[gx.ravel(), gy.ravel()], dtype=torch.float32)
-    with torch.no_grad():
-        z = _np(predict(grid)).reshape(gx.shape)
+    z = predicted_labels(predict, grid).reshape(gx.shape)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5))
     n_classes = int(max(z.max(), _np(y).max())) + 1
@@ -113,6 +139,19 @@ def plot_decision_boundary(predict, X, y, ax=None, title=None, resolution=200, l
 
 def plot_heatmap(values, x_values, y_values, ax=None, xlabel="", ylabel="", title=None, cbar_label=""):
     """Heatmap of a two-parameter sweep: values[i, j] at (x_values[j], y_values[i])."""
+    if not isinstance(values, (torch.Tensor, np.ndarray, list, tuple)):
+        raise TypeError(
+            f"values must be a 2-D array of numbers (tensor, NumPy array or list), got {shown(values)} "
+            f"({type(values).__name__})."
+        )
+    for name, given, along in (("x_values", x_values, "column"), ("y_values", y_values, "row")):
+        try:
+            np.asarray(given, dtype=float)[0]
+        except (TypeError, ValueError, IndexError):
+            raise TypeError(
+                f"{name} must be a list of numbers, one per {along} of values; got {shown(given)}."
+            ) from None
+    check_axes(ax)
     v = _np(values)
     if v.shape != (len(y_values), len(x_values)):
         raise ValueError(
@@ -133,7 +172,12 @@ def plot_heatmap(values, x_values, y_values, ax=None, xlabel="", ylabel="", titl
 def smooth(values, width=3):
     """Moving average along the last axis (same length; edges average what is there)."""
     width = check_int("width", width, minimum=1)
-    v = np.asarray(values, dtype=float)
+    try:
+        v = np.asarray(_np(values), dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"values must be numbers (a list, NumPy array or tensor), got {shown(values)}.") from None
+    if v.ndim == 0 or v.shape[-1] == 0:
+        raise ValueError(f"values must hold at least one number along the last axis, got shape {v.shape}.")
     kernel = np.ones(width)
     pad = width // 2
     num = np.apply_along_axis(lambda r: np.convolve(np.pad(r, (pad, width - 1 - pad)), kernel, "valid"), -1, v)

@@ -1,13 +1,14 @@
 """One call to make a notebook repeatable: seeds and thread count, plus device choice."""
 
 import math
+import numbers
 import os
 import random
 
 import numpy as np
 import torch
 
-from ._checks import check_int
+from ._validate import check_generator, check_int, shown
 
 # CPU cores this process may use (torch's own default follows OMP_NUM_THREADS, which the course sets to 1)
 CPU_COUNT = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -18,10 +19,10 @@ def seed_everything(seed=0, threads=1):
 
     One thread is the default on purpose: the course's models are tiny, and on a
     2-core machine they run 30-200x slower on 2 threads when the other core is busy.
-    (utils.train_batched uses two threads for its big batched steps, where they pay.)
+    (utils.train_batched keeps this setting too, unless told otherwise.)
     Returns the seed so a notebook can print or reuse it.
     """
-    check_int("seed", seed, minimum=0)
+    check_int("seed", seed, minimum=0, maximum=2**32 - 1)  # NumPy's seeds stop there
     check_int("threads", threads, minimum=1)
     random.seed(seed)
     np.random.seed(seed)
@@ -42,6 +43,10 @@ def randn(*size, generator=None):
     the result is the same everywhere and differs from torch.randn's by at most a unit in the last place.
     """
     shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list, torch.Size)) else size
+    for d in shape:
+        if isinstance(d, bool) or not isinstance(d, numbers.Integral) or d < 0:
+            raise ValueError(f"size must be whole numbers >= 0, e.g. randn(3, 2) or randn((3, 2)); got {shown(size)}.")
+    check_generator(generator)
     n = math.prod(shape)
     if n < 16:  # torch draws these one at a time, in float64 (the same on every CPU)
         return torch.randn(shape, generator=generator)
@@ -64,6 +69,7 @@ def _box_muller_(z, starts):
 
 def get_device(prefer=None):
     """The best available device: cuda, then mps, then cpu (or `prefer` if given and available)."""
+    prefer = prefer.type if isinstance(prefer, torch.device) else prefer
     available = ["cpu"]
     if torch.cuda.is_available():
         available.insert(0, "cuda")
@@ -74,6 +80,6 @@ def get_device(prefer=None):
         if prefer not in ("cuda", "mps", "cpu"):
             raise ValueError(f"prefer must be 'cuda', 'mps', 'cpu' or None; got {prefer!r}.")
         if prefer not in available:
-            raise ValueError(f"prefer={prefer!r} is not available on this machine; available: {available}.")
+            raise ValueError(f"prefer={prefer!r} is not available on this machine; use one of {available} or None.")
         return torch.device(prefer)
     return torch.device(available[0])

@@ -14,7 +14,7 @@ not change a model (tests/test_batched.py checks it against training each nn.Mod
 import torch
 import torch.nn as nn
 
-from ._checks import as_tensor, check_choice, check_int, per_model
+from ._validate import as_tensor, check_choice, check_generator, check_int, per_model, shown
 from .losses import share_correct, targets
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "linear")
@@ -45,6 +45,7 @@ class BatchedMLP:
             raise ValueError(f"sizes must list at least inputs and outputs, e.g. [2, 8, 1]; got {sizes}.")
         check_choice("activation", activation, ACTIVATIONS)
         check_choice("dtype", dtype, (torch.float32, torch.float64))
+        check_generator(generator)
         self.sizes, self.activation, self.dtype = sizes, activation, dtype
         self.dropout = per_model("dropout", dropout, self.m)
         if ((self.dropout < 0) | (self.dropout > 1)).any():
@@ -53,12 +54,20 @@ class BatchedMLP:
         if hidden_widths is None:
             widths = torch.tensor(sizes[1:-1], dtype=torch.long).expand(self.m, n_hidden)
         else:
-            widths = torch.as_tensor(hidden_widths, dtype=torch.long).reshape(self.m, -1) if n_hidden else None
-            if widths is None or widths.shape != (self.m, n_hidden):
-                raise ValueError(f"hidden_widths must have shape ({self.m}, {n_hidden}), one row per model.")
+            given = as_tensor("hidden_widths", hidden_widths, dtype=torch.float64)
+            if not n_hidden or given.numel() != self.m * n_hidden:
+                raise ValueError(
+                    f"hidden_widths must have shape ({self.m}, {n_hidden}), one row per model and one width per "
+                    f"hidden layer; got {shown(hidden_widths)}."
+                )
+            widths = given.reshape(self.m, n_hidden)
             maxw = torch.tensor(sizes[1:-1])
-            if (widths < 1).any() or (widths > maxw).any():
-                raise ValueError(f"hidden_widths must lie between 1 and the layer sizes {sizes[1:-1]}.")
+            if (widths < 1).any() or (widths > maxw).any() or not torch.equal(widths, widths.round()):
+                raise ValueError(
+                    f"hidden_widths must be whole numbers between 1 and the layer sizes {sizes[1:-1]}; got "
+                    f"{widths.tolist() if widths.numel() <= 12 else shown(hidden_widths)}."
+                )
+            widths = widths.long()
         self.widths = widths
         # masks[l] [M, 1, H_l]: 1 for a model's real units, 0 for padding
         units = [torch.arange(sizes[l + 1]) for l in range(n_hidden)]
@@ -89,15 +98,18 @@ class BatchedMLP:
         outputs, else the call refuses. Hidden widths may differ between models (zero-padded). Use this
         to start a batched run from exactly the weights of one-model-at-a-time runs.
         """
-        if isinstance(modules, nn.Module) or not all(isinstance(mod, nn.Module) for mod in modules):
-            raise TypeError("modules must be a list of nn.Module models, e.g. [model] or [model_a, model_b].")
+        if not isinstance(modules, (list, tuple)) or not all(isinstance(mod, nn.Module) for mod in modules):
+            raise TypeError(
+                f"modules must be a list of nn.Module models, e.g. [model] or [model_a, model_b]; got {shown(modules)} "
+                f"({type(modules).__name__})."
+            )
         if activation is not None:
             check_choice("activation", activation, ACTIVATIONS)
         layers = []
         for k, mod in enumerate(modules):
             lin = [x for x in mod.modules() if isinstance(x, nn.Linear)]
             if not lin:
-                raise ValueError(f"modules[{k}] has no nn.Linear layers.")
+                raise ValueError(f"modules[{k}] has no nn.Linear layers; from_modules needs models built from them.")
             layers.append(lin)
         depth = {len(l) for l in layers}
         if len(depth) != 1:
@@ -145,6 +157,7 @@ class BatchedMLP:
 
     def to_module(self, k):
         """Model k as an ordinary nn.Sequential (padding removed), e.g. to inspect or plot it."""
+        k = check_int("k", k, minimum=0, maximum=self.m - 1)
         act = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "linear": nn.Identity}[self.activation]
         widths = [self.sizes[0]] + self.widths[k].tolist() + [self.sizes[-1]]
         layers = []

@@ -4,111 +4,163 @@ The loop in `fit` is the one the course writes out by hand in its first lectures
 (forward, loss, zero_grad, backward, step); later lectures call it from here.
 """
 
+import inspect
+import math
+import warnings
+
 import torch
-from torch.utils.data import DataLoader
 
-from ._checks import as_tensor, check_choice, check_int, check_number
-from .losses import share_correct
+from . import _inputs as inputs
+from ._validate import check_choice, check_function, check_int, check_module, check_number, shown
+from .scores import TASKS, accuracy, share
 
-TASKS = ("regression", "binary", "multiclass")
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "rmsprop": torch.optim.RMSprop}
+__all__ = ["accuracy", "count_parameters", "evaluate", "fit", "make_optimizer"]
 
 
 def make_optimizer(model, name="sgd", lr=0.01, **options):
     """An optimizer by name ('sgd', 'adam', 'rmsprop'); options such as weight_decay (L2) pass through."""
+    check_module("model", model)
+    name = name.lower() if isinstance(name, str) else name
     check_choice("name", name, tuple(OPTIMIZERS))
     check_number("lr", lr, minimum=0, inclusive=(False, True))
-    return OPTIMIZERS[name](model.parameters(), lr=lr, **options)
+    cls = OPTIMIZERS[name]
+    known = [p for p in inspect.signature(cls).parameters if p not in ("self", "params", "lr")]
+    for key, value in options.items():
+        if key not in known:
+            raise TypeError(f"{key!r} is not an option of {cls.__name__}; the options it accepts: {', '.join(known)}.")
+        if key in ("weight_decay", "momentum", "dampening", "alpha", "eps"):
+            check_number(key, value, minimum=0)
+    if "betas" in options:
+        betas = options["betas"]
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"betas must be two numbers in [0, 1), e.g. (0.9, 0.999); got {shown(betas)}.")
+        for i, b in enumerate(betas):
+            check_number(f"betas[{i}]", b, minimum=0, maximum=1, inclusive=(True, False))
+    return cls(model.parameters(), lr=lr, **options)
 
 
-def accuracy(outputs, y, task="multiclass"):
-    """Share of correct predictions, in percent.
-
-    binary: outputs are logits (one column), a positive logit means class 1;
-    multiclass: the largest output wins.
-    """
-    check_choice("task", task, TASKS[1:])
-    outputs, y = as_tensor("outputs", outputs), as_tensor("y", y, dtype=torch.int64 if task == "multiclass" else None)
-    if task == "multiclass" and (outputs.ndim != 2 or len(y) != len(outputs)):
-        raise ValueError(
-            f"outputs must be [N, classes] and y [N] for task='multiclass'; got {tuple(outputs.shape)} "
-            f"and {tuple(y.shape)}. For one logit per sample use task='binary'."
-        )
-    if task == "binary":  # the batched trainer's rule (utils/losses.py), for one model
-        return 100.0 * share_correct(outputs.reshape(1, -1, 1), y.reshape(1, -1, 1).float(), "bce").item()
-    return 100.0 * share_correct(outputs[None], y[None], "ce").item()
-
-
-def _batches(data, name):
-    if isinstance(data, DataLoader):
-        return data
-    if isinstance(data, (tuple, list)) and len(data) == 2 and all(isinstance(t, torch.Tensor) for t in data):
-        if len(data[0]) != len(data[1]):
-            raise ValueError(f"{name}: X has {len(data[0])} rows but y has {len(data[1])}.")
-        return [tuple(data)]  # full batch: the whole set is one batch
-    raise TypeError(f"{name} must be a DataLoader or a tuple (X, y) of tensors, got {type(data).__name__}.")
+def _measured(scores, y, task, loss_value):
+    """Percent correct, or nan when the loss is not a number (a diverged model's outputs predict nothing)."""
+    return share(scores, y, task) if math.isfinite(loss_value) and not torch.isnan(scores).any() else math.nan
 
 
 @torch.no_grad()
-def evaluate(model, data, loss_fn, task="multiclass"):
-    """Loss and accuracy over `data` in eval mode without gradients. Returns (loss, accuracy or None)."""
+def evaluate(model, data, loss_fn, task=None):
+    """Loss and accuracy over `data` in eval mode without gradients. Returns (loss, accuracy or None).
+
+    task: 'regression', 'binary' or 'multiclass'; None reads it from the loss (nn.MSELoss: regression,
+    nn.BCEWithLogitsLoss: binary, nn.CrossEntropyLoss: multiclass) or else from the outputs' shape.
+    """
+    check_module("model", model)
+    check_function("loss_fn", loss_fn, inputs.LOSS_EXAMPLE)
+    if task is not None:
+        check_choice("task", task, TASKS)
+    return _evaluate(model, inputs.batches(data, "data"), loss_fn, task, "data")
+
+
+def _evaluate(model, batches, loss_fn, task, name, check=True):
     was_training = model.training
     model.eval()
     total_loss, correct, count = 0.0, 0.0, 0
-    for X, y in _batches(data, "data"):
-        out = model(X)
-        total_loss += loss_fn(out, y).item() * len(X)
-        if task != "regression":
-            correct += accuracy(out, y, task) * len(X)
-        count += len(X)
-    model.train(was_training)
+    try:
+        for batch in batches:
+            X, y = inputs.unpack(batch, name, check)
+            out = inputs.forward(model, X, name)
+            task = inputs.task_of(task, loss_fn, out)
+            scores, labels = inputs.scores_of(out, y, task, loss_fn, name, check)
+            loss = inputs.loss_of(loss_fn, out, y, name).item()
+            total_loss += loss * len(X)
+            if task != "regression":
+                correct += _measured(scores, labels, task, loss) * len(X)
+            count += len(X)
+    finally:
+        model.train(was_training)
+    if count == 0:
+        raise ValueError(f"{name} holds no batches (an empty DataLoader?); it must hold at least one sample.")
     return total_loss / count, (None if task == "regression" else correct / count)
 
 
-def fit(model, train, *, loss_fn, optimizer, epochs, task="multiclass", test=None, penalty=None):
+def fit(model, train, *, loss_fn, optimizer, epochs, task=None, test=None, penalty=None):
     """Train `model` and return its history.
 
     train/test: a DataLoader (mini-batches) or a tuple (X, y) (one full batch).
+    task: 'regression', 'binary' or 'multiclass'; None reads it from the loss, as `evaluate` does.
     penalty: optional function model -> scalar tensor added to each batch's loss (e.g. L1).
     Returns a dict of per-epoch lists: train_loss, train_acc (mean over the epoch's
     batches, measured on the outputs the step was computed from), and test_loss,
     test_acc when `test` is given (evaluated in eval mode under no_grad).
+    A loss that stops being a number is reported in a warning (the epoch, and what to try);
+    the history then holds nan for the accuracy of every batch whose loss is not finite.
     """
     check_int("epochs", epochs, minimum=1)
-    check_choice("task", task, TASKS)
+    if task is not None:
+        check_choice("task", task, TASKS)
     if penalty is not None and not callable(penalty):
-        raise TypeError(f"penalty must be a function model -> tensor, got {type(penalty).__name__}.")
-    batches = _batches(train, "train")
+        raise TypeError(f"penalty must be a function model -> tensor, got {shown(penalty)} ({type(penalty).__name__}).")
+    batches = inputs.batches(train, "train")
     history = {"train_loss": [], "train_acc": []}
     if test is not None:
-        _batches(test, "test")
+        test = inputs.batches(test, "test")
         history.update(test_loss=[], test_acc=[])
-    for _ in range(epochs):
+    check_module("model", model)
+    check_function("loss_fn", loss_fn, inputs.LOSS_EXAMPLE)
+    inputs.check_optimizer(optimizer, model)
+    warned = False
+    for epoch in range(epochs):
         model.train()
         losses, accs, sizes = [], [], []
-        for X, y in batches:
-            out = model(X)
-            loss = loss_fn(out, y)
+        check = epoch == 0  # the first epoch sees every sample: the data are checked then
+        for batch in batches:
+            X, y = inputs.unpack(batch, "train", check)
+            out = inputs.forward(model, X, "train")
+            task = inputs.task_of(task, loss_fn, out)
+            scores, labels = inputs.scores_of(out, y, task, loss_fn, "train", check)
+            loss = inputs.loss_of(loss_fn, out, y, "train")
+            fit_loss = loss.item() if penalty is not None else None
             if penalty is not None:
-                loss = loss + penalty(model)
+                loss = loss + inputs.penalty_of(penalty, model)
+            if not loss.requires_grad:
+                raise ValueError(
+                    "loss_fn's result does not depend on the model's weights through autograd (requires_grad is "
+                    "False): it must be computed from the outputs with torch operations, without .detach(), "
+                    ".item() or torch.no_grad()."
+                )
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
             sizes.append(len(X))
+            if not math.isfinite(losses[-1]) and not warned:
+                warned = True
+                last = history["train_loss"][-1] if history["train_loss"] else None
+                warnings.warn(_diverged(losses[-1], epoch + 1, epochs, len(sizes), last, optimizer), RuntimeWarning, 2)
             if task != "regression":
-                accs.append(accuracy(out.detach(), y, task))
+                accs.append(_measured(scores, labels, task, losses[-1] if fit_loss is None else fit_loss))
         n = sum(sizes)
         history["train_loss"].append(sum(l * s for l, s in zip(losses, sizes)) / n)
         history["train_acc"].append(sum(a * s for a, s in zip(accs, sizes)) / n if accs else None)
         if test is not None:
-            tl, ta = evaluate(model, test, loss_fn, task)
+            tl, ta = _evaluate(model, test, loss_fn, task, "test", check)
             history["test_loss"].append(tl)
             history["test_acc"].append(ta)
     model.eval()
     return history
 
 
+def _diverged(value, epoch, epochs, batch, last, optimizer):
+    before = f" (the epoch before, it was {last:.3g})" if last is not None else ""
+    lr = optimizer.param_groups[0].get("lr")
+    return (
+        f"fit: the training loss became {value} at epoch {epoch} of {epochs}, batch {batch}{before}. Training "
+        "rarely recovers from there: the history holds nan for the accuracy of every batch whose loss is not "
+        f"finite. Try a smaller learning rate (this optimizer's is {lr:g}), or inputs on a smaller scale."
+    )
+
+
 def count_parameters(model, trainable_only=True):
     """Number of (trainable) parameters of a model."""
+    check_module("model", model)
+    if not isinstance(trainable_only, bool):
+        raise TypeError(f"trainable_only must be True or False, got {shown(trainable_only)}.")
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
