@@ -88,6 +88,10 @@ def server():
     (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
     proc, base, token = start_lab(runtime, env)
     yield base, token
+    stop_lab(proc, runtime)
+
+
+def stop_lab(proc, runtime):
     proc.terminate()
     try:
         proc.wait(timeout=20)
@@ -296,12 +300,7 @@ def test_reading_three_lectures_with_autosave_on_leaves_git_status_clean(tmp_pat
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "reading-jupyterlab.png"))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        shutil.rmtree(runtime, ignore_errors=True)
+        stop_lab(proc, runtime)
     status = subprocess.run(["git", "-C", str(clone), "status", "--porcelain"], capture_output=True, text=True).stdout
     # each one saved, normally; on a loaded machine a kernel may start too late for its save: one is enough
     assert saved, "autosave saved none of the notebooks: the test did not reach a save"
