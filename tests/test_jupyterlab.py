@@ -193,11 +193,12 @@ def test_a_lecture_runs_in_the_servers_kernel(server):
                     text += msg["content"]["text"]
                 if kind == "status" and msg["content"]["execution_state"] == "idle":
                     break
-            last_output = text
+            if "Result: " in cell.source:  # the result cell (explorations' answers follow it)
+                last_output = text
     finally:
         ws.close()
         api(base, token, f"/api/sessions/{session['id']}", "DELETE")
-    stored = [c for c in nb.cells if c.cell_type == "code"][-1].outputs
+    stored = [c for c in nb.cells if c.cell_type == "code" and "Result: " in c.source][-1].outputs
     assert last_output == "".join(o.get("text", "") for o in stored)
     assert last_output.startswith("Result: ")
 
@@ -227,6 +228,7 @@ CELLS = """() => [...[...document.querySelectorAll('.jp-NotebookPanel')].find(p 
     .querySelectorAll('.jp-Notebook .jp-Cell')].map(c => ({
     visible: c.checkVisibility(),
     solution: [...c.querySelectorAll('.jp-RenderedMarkdown h2')].some(h => h.textContent.startsWith('Solution')),
+    answer: [...c.querySelectorAll('.jp-RenderedMarkdown h4')].some(h => h.textContent.startsWith('Our answer')),
     figures: [...c.querySelectorAll('.jp-OutputArea-output img')].filter(i => i.checkVisibility()).length,
     result: c.checkVisibility() && c.innerText.includes('Result: '),
     text: c.innerText.slice(0, 80)}))"""
@@ -261,7 +263,10 @@ def test_a_challenges_solution_is_collapsed_in_jupyterlab(server):
         page.wait_for_timeout(500)
         cells = page.evaluate(CELLS)
         solution = cells[at + 1 : -1]
-        assert all(c["visible"] for c in solution), "solution cells still hidden after opening"
+        # opened: everything up to the first exploration's answer, which stays collapsed until opened in turn
+        first_answer = next((i for i, c in enumerate(solution) if c["answer"]), len(solution) - 1)
+        assert all(c["visible"] for c in solution[: first_answer + 1]), "solution cells still hidden after opening"
+        assert not solution[first_answer + 1]["visible"], "an exploration's answer shows before it is opened"
         assert sum(c["figures"] for c in solution) >= 1, "no solution figure after opening"
         assert any(c["result"] for c in solution), "the result line does not show after opening"
         page.screenshot(path=str(ARTIFACTS / "challenge-jupyterlab-after.png"))

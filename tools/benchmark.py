@@ -21,7 +21,9 @@ from tools.execute import run
 def measure_floor(lectures):
     """Seconds for a notebook with only the setup cell, and with the setup cell plus one optimizer step."""
     first = ROOT / lectures[0].path
-    setup = next(c.source for c in nbformat.read(first, as_version=4).cells if "import utils" in c.source)
+    setup = next(
+        c.source for c in nbformat.read(first, as_version=4).cells if "dudl-setup" in c.metadata.get("tags", [])
+    )
     step = (
         "import torch\np = torch.zeros(1, requires_grad=True)\nopt = torch.optim.SGD([p], lr=0.1)\n"
         "p.sum().backward()\nopt.step()"
