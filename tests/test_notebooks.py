@@ -193,7 +193,6 @@ NOT_YET_ANSWERED = {
         "weightMath",
         "L2regu",
         "L1regu",
-        "miniBatchTheory",
         "minibatch",
         "testBatchT2",
         "codeChallenge_minibatch",
