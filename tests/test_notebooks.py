@@ -194,7 +194,6 @@ NOT_YET_ANSWERED = {
         "L2regu",
         "L1regu",
         "minibatch",
-        "testBatchT2",
         "codeChallenge_minibatch",
     )
 }
