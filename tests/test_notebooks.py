@@ -191,7 +191,6 @@ NOT_YET_ANSWERED = {
     for name in (
         "weightMath",
         "L2regu",
-        "L1regu",
         "minibatch",
         "codeChallenge_minibatch",
     )
