@@ -189,7 +189,6 @@ ANSWER = "#### Our answer"
 NOT_YET_ANSWERED = {
     f"regularization/DUDL_regular_{name}.ipynb"
     for name in (
-        "weightMath",
         "L2regu",
         "minibatch",
         "codeChallenge_minibatch",
