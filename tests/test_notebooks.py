@@ -190,7 +190,6 @@ NOT_YET_ANSWERED = {
     f"regularization/DUDL_regular_{name}.ipynb"
     for name in (
         "L2regu",
-        "codeChallenge_minibatch",
     )
 }
 
