@@ -184,14 +184,6 @@ def test_no_progress_widgets_stored(rel):
 
 
 ANSWER = "#### Our answer"
-# Issue 23 is under way: these notebooks still list their explorations without answers. A notebook leaves the
-# list once its answers are written and read by someone else; from then on the test below holds it to the form.
-NOT_YET_ANSWERED = {
-    f"regularization/DUDL_regular_{name}.ipynb"
-    for name in (
-        "L2regu",
-    )
-}
 
 
 def explorations(cells):
@@ -210,9 +202,6 @@ def test_every_exploration_has_an_answer(rel):
     raw = json.loads((ROOT / rel).read_text())
     cells = raw["cells"]
     found = explorations(cells)
-    if rel in NOT_YET_ANSWERED:
-        assert not found, f"{rel} is answered now: remove it from NOT_YET_ANSWERED"
-        pytest.skip("issue 23: explorations not answered yet")
     assert found, f"{rel}: no '### Exploration N: ...' cell (explorations must be answered one by one)"
     assert [n for _, n, _ in found] == list(range(1, len(found) + 1)), f"{rel}: explorations numbered out of order"
     collapsed = raw["metadata"].get("colab", {}).get("collapsed_sections", [])
