@@ -162,6 +162,43 @@ def test_accuracy_binary_logits_and_multiclass():
     assert utils.accuracy(torch.tensor([[0.1, 0.9], [0.8, 0.2]]), torch.tensor([1, 1])) == 50.0
 
 
+@pytest.mark.parametrize("n_right, n", [(27, 30), (57, 100), (7, 120)])
+def test_an_accuracy_is_the_exact_percent_in_every_path(n_right, n):
+    """27 right of 30 is 90.0, not 89.9999976 (a float32 share times 100), so `accuracy >= 90` holds; the same
+    in utils.accuracy, utils.evaluate, fit's history (train and test), train_batched's record and
+    BatchedMLP.accuracy. The model: one input, two classes, the first n_right samples predicted right."""
+    X = torch.cat([torch.ones(n_right, 1), -torch.ones(n - n_right, 1)])
+    y = torch.zeros(n, dtype=torch.long)
+    model = nn.Linear(1, 2)
+    with torch.no_grad():
+        model.weight.copy_(torch.tensor([[1.0], [-1.0]]))
+        model.bias.zero_()
+    exact = 100 * n_right / n  # one division of integers: the float nearest the true percent
+    loss_fn = nn.CrossEntropyLoss()
+    with torch.no_grad():
+        assert utils.accuracy(model(X), y) == exact
+    assert utils.evaluate(model, (X, y), loss_fn)[1] == exact
+    # lr 0: the model stays put, and the epoch's train accuracy adds up 4 mini-batches of at most 8 samples
+    history = utils.fit(
+        model,
+        utils.make_loader(X, y, batch_size=8),
+        loss_fn=loss_fn,
+        optimizer=torch.optim.SGD(model.parameters(), lr=0.0),
+        epochs=1,
+        test=(X, y),
+    )
+    assert history["train_acc"] == [exact] and history["test_acc"] == [exact]
+    net = utils.BatchedMLP.from_modules([model])
+    rec = utils.train_batched(
+        net, X, y, loss="ce", lr=1e-9, epochs=1, batch_size=8, test=(X, y)
+    )  # too small to flip one
+    as_stored = torch.tensor(exact, dtype=torch.float32)  # the records are float32
+    assert rec["train_acc"][0, 0] == as_stored and rec["test_acc"][0, 0] == as_stored
+    assert net.accuracy(X, y)[0] == as_stored
+    if exact == 90:
+        assert utils.accuracy(model(X).detach(), y) >= 90 and rec["test_acc"][0, 0] >= 90
+
+
 def test_count_parameters_matches_formula():
     model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
     assert utils.count_parameters(model) == 4 * 8 + 8 + 8 * 3 + 3

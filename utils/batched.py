@@ -22,7 +22,7 @@ from ._validate import (
     shown,
 )
 from .backprop import backward
-from .losses import LOSSES, loss_and_grad, share_correct, targets
+from .losses import LOSSES, loss_and_grad, n_correct, percent_correct, targets
 from .optim import Adam, penalized, sgd_
 from .stacked import BatchedMLP
 
@@ -31,8 +31,9 @@ __all__ = ["BatchedMLP", "train_batched"]
 
 def _max_threads():
     """Threads for big batched steps: DUDL_THREADS if set, else None (keep torch's setting: one, after
-    seed_everything). Two threads halve a big step only while the other core is idle; with one other busy
-    process they made a sweep 4-15x slower than one thread (BENCHMARK.md), so two are opt-in."""
+    seed_everything). Two threads speed a big step up only while the other core is idle (1.4-1.6x); with one
+    other process spinning they made a sweep 5.5-7.6x slower than one thread, and up to 15x on a busier
+    machine (BENCHMARK.md's notes), so two are opt-in."""
     value = os.environ.get("DUDL_THREADS", "").strip()
     if not value:
         return None
@@ -153,6 +154,7 @@ def train_batched(
     with _num_threads(threads), torch.no_grad():
         for e in _progress(range(epochs), progress and epochs * m >= 20_000, f"training {m} models"):
             order = torch.randperm(n, generator=generator) if bs < n else None
+            right = torch.zeros(m, dtype=torch.float64)  # correct predictions in this epoch, per model
             for start in range(0, n, bs):
                 if order is None:
                     xb, yb = X, y
@@ -166,7 +168,7 @@ def train_batched(
                 share = xb.shape[-2] / n  # this batch's weight in the epoch's average
                 rec["train_loss"][e] += share * per
                 if classify:
-                    rec["train_acc"][e] += share * 100 * share_correct(out, yb, loss)
+                    right += n_correct(out, yb, loss)
                 if adam is not None:
                     adam.tick()
                 for j, (p, g) in enumerate(zip(net.params, grads)):
@@ -177,9 +179,11 @@ def train_batched(
                         adam.update_(j, p, g, lr_m)
                     if net.needs_mask and j // 2 < len(net.masks):  # keep padded units exactly zero
                         p.mul_(net.masks[j // 2])
+            if classify:
+                rec["train_acc"][e] = 100.0 * right / n  # count first: 27 of 30 is exactly 90.0
             if test is not None:
                 out = net.forward(test[0], train=False)
                 rec["test_loss"][e] = loss_and_grad(out, test[1], loss, grad=False)[0]
                 if classify:
-                    rec["test_acc"][e] = 100 * share_correct(out, test[1], loss)
+                    rec["test_acc"][e] = percent_correct(out, test[1], loss)
     return rec

@@ -2,7 +2,7 @@
 
 Every function works on the outputs of M models at once, out [M, N, k], and returns one
 value per model. Training and evaluation call the same functions, and `utils.accuracy`
-(one model) is the M = 1 case of `share_correct`.
+(one model) is the M = 1 case of `percent_correct`.
 """
 
 import torch
@@ -34,8 +34,8 @@ def loss_and_grad(out, y, loss, grad=True):
     return per, (logp.exp_().sub_(F.one_hot(y, k)).mul_(1 / n) if grad else None)
 
 
-def share_correct(out, y, loss):
-    """Share of correct predictions of each model (0..1), [M]; None for regression.
+def n_correct(out, y, loss):
+    """Number of correct predictions of each model, [M] float64 (exact); None for regression.
 
     One output (bce): a positive logit means class 1. Several (ce): the largest output wins.
     """
@@ -43,9 +43,19 @@ def share_correct(out, y, loss):
         return None
     if loss == "bce":
         # right = 1 - |prediction - label| with prediction 1 where the logit is positive (float ops: faster
-        # than bool ones); the mean of 0/1 values is exact, so one model's share equals utils.accuracy's
-        return (1 - (torch.relu(out).sign() - y).abs()).mean(dim=(1, 2))
-    return (out.argmax(-1) == y).float().mean(1)
+        # than bool ones); a sum of 0/1 values is exact
+        return (1 - (torch.relu(out).sign() - y).abs()).sum(dim=(1, 2), dtype=torch.float64)
+    return (out.argmax(-1) == y).sum(1, dtype=torch.float64)
+
+
+def percent_correct(out, y, loss):
+    """Percent of correct predictions of each model, [M] float64; None for regression.
+
+    Computed as 100 * count / N, in that order: 27 right of 30 is exactly 90.0, so `accuracy >= 90` means
+    what it says (a float32 share times 100 gives 89.9999976, and 0.57 * 100 is 56.99999999999999).
+    """
+    count = n_correct(out, y, loss)
+    return None if count is None else 100.0 * count / out[0, ..., 0].numel()
 
 
 def targets(name, X, y, loss, n_models, n_outputs):

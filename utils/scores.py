@@ -2,13 +2,13 @@
 
 One logit per sample ([N] or [N, 1]) is a binary task: a positive logit means class 1. One output
 per class ([N, classes]) is a multiclass task: the largest output wins. The rule is the batched
-trainer's (utils/losses.py share_correct), so both count alike.
+trainer's (utils/losses.py n_correct), so both count alike.
 """
 
 import torch
 
 from ._validate import as_tensor, check_choice, check_finite, check_labels
-from .losses import share_correct
+from .losses import n_correct
 
 TASKS = ("regression", "binary", "multiclass")
 
@@ -64,11 +64,16 @@ def read_scores(outputs, y, task=None):
     return outputs, y, task
 
 
-def share(outputs, y, task):
-    """Percent correct of outputs already read by read_scores."""
+def right(outputs, y, task):
+    """Number of correct predictions (a float, exact) of outputs already read by read_scores."""
     if task == "binary":  # the batched trainer's rule, for one model
-        return 100.0 * share_correct(outputs.reshape(1, -1, 1), y.reshape(1, -1, 1).float(), "bce").item()
-    return 100.0 * share_correct(outputs[None], y.long()[None], "ce").item()
+        return n_correct(outputs.reshape(1, -1, 1), y.reshape(1, -1, 1).float(), "bce").item()
+    return n_correct(outputs[None], y.long()[None], "ce").item()
+
+
+def share(outputs, y, task):
+    """Percent correct of outputs already read by read_scores: 100 * count / N, so 27 of 30 is exactly 90.0."""
+    return 100.0 * right(outputs, y, task) / len(y) if len(y) else float("nan")
 
 
 def accuracy(outputs, y, task=None):

@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 
 from ._validate import as_tensor, check_choice, check_generator, check_int, per_model, shown
-from .losses import share_correct, targets
+from .losses import percent_correct, targets
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "linear")
 
@@ -187,7 +187,7 @@ class BatchedMLP:
         X = self._check_input(X)
         out = self.forward(X, train=False)
         loss = "bce" if out.shape[-1] == 1 else "ce"
-        return 100 * share_correct(out, targets("y", X, y, loss, self.m, self.sizes[-1]), loss)
+        return percent_correct(out, targets("y", X, y, loss, self.m, self.sizes[-1]), loss).float()
 
     def forward(self, X, train=False, generator=None):
         """Outputs [M, N, outputs]. X is [N, inputs] (shared by all models) or [M, N, inputs]."""

@@ -12,7 +12,7 @@ import torch
 
 from . import _inputs as inputs
 from ._validate import check_choice, check_function, check_int, check_module, check_number, shown
-from .scores import TASKS, accuracy, share
+from .scores import TASKS, accuracy, right
 
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "rmsprop": torch.optim.RMSprop}
 __all__ = ["accuracy", "count_parameters", "evaluate", "fit", "make_optimizer"]
@@ -41,8 +41,8 @@ def make_optimizer(model, name="sgd", lr=0.01, **options):
 
 
 def _measured(scores, y, task, loss_value):
-    """Percent correct, or nan when the loss is not a number (a diverged model's outputs predict nothing)."""
-    return share(scores, y, task) if math.isfinite(loss_value) and not torch.isnan(scores).any() else math.nan
+    """Number correct, or nan when the loss is not a number (a diverged model's outputs predict nothing)."""
+    return right(scores, y, task) if math.isfinite(loss_value) and not torch.isnan(scores).any() else math.nan
 
 
 @torch.no_grad()
@@ -72,13 +72,13 @@ def _evaluate(model, batches, loss_fn, task, name, check=True):
             loss = inputs.loss_of(loss_fn, out, y, name).item()
             total_loss += loss * len(X)
             if task != "regression":
-                correct += _measured(scores, labels, task, loss) * len(X)
+                correct += _measured(scores, labels, task, loss)
             count += len(X)
     finally:
         model.train(was_training)
     if count == 0:
         raise ValueError(f"{name} holds no batches (an empty DataLoader?); it must hold at least one sample.")
-    return total_loss / count, (None if task == "regression" else correct / count)
+    return total_loss / count, (None if task == "regression" else 100.0 * correct / count)
 
 
 def fit(model, train, *, loss_fn, optimizer, epochs, task=None, test=None, penalty=None):
@@ -109,7 +109,7 @@ def fit(model, train, *, loss_fn, optimizer, epochs, task=None, test=None, penal
     warned = False
     for epoch in range(epochs):
         model.train()
-        losses, accs, sizes = [], [], []
+        losses, rights, sizes = [], [], []
         check = epoch == 0  # the first epoch sees every sample: the data are checked then
         for batch in batches:
             X, y = inputs.unpack(batch, "train", check)
@@ -136,10 +136,10 @@ def fit(model, train, *, loss_fn, optimizer, epochs, task=None, test=None, penal
                 last = history["train_loss"][-1] if history["train_loss"] else None
                 warnings.warn(_diverged(losses[-1], epoch + 1, epochs, len(sizes), last, optimizer), RuntimeWarning, 2)
             if task != "regression":
-                accs.append(_measured(scores, labels, task, losses[-1] if fit_loss is None else fit_loss))
+                rights.append(_measured(scores, labels, task, losses[-1] if fit_loss is None else fit_loss))
         n = sum(sizes)
         history["train_loss"].append(sum(l * s for l, s in zip(losses, sizes)) / n)
-        history["train_acc"].append(sum(a * s for a, s in zip(accs, sizes)) / n if accs else None)
+        history["train_acc"].append(100.0 * sum(rights) / n if rights else None)  # 27 of 30: exactly 90.0
         if test is not None:
             tl, ta = _evaluate(model, test, loss_fn, task, "test", check)
             history["test_loss"].append(tl)
