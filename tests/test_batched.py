@@ -364,10 +364,9 @@ def test_float64_models_match_one_at_a_time_in_float64(opt, loss):
     loss_fn = nn.CrossEntropyLoss() if loss == "ce" else nn.BCEWithLogitsLoss()
     widths = [2, 7, 12]
     models = [one_model([4, w, w, outputs]) for w in widths]
-    start = utils.BatchedMLP.from_modules(models)
-    net = utils.BatchedMLP(len(widths), start.sizes, hidden_widths=start.widths, dtype=torch.float64)
-    for p64, p32 in zip(net.params, start.params):
-        p64.copy_(p32)
+    net = utils.BatchedMLP.from_modules(models, dtype=torch.float64)
+    assert all(p.dtype == torch.float64 for p in net.params)
+    assert torch.equal(net.params[0][1, :, :7], models[1][0].weight.detach().double().T)  # converted exactly
     utils.train_batched(net, X, y, loss=loss, lr=0.01, epochs=150, optimizer=opt)
     out = net.forward(X)
     assert out.dtype == torch.float64

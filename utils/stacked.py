@@ -88,7 +88,7 @@ class BatchedMLP:
             self.params += [W.to(dtype), b.to(dtype)]
 
     @classmethod
-    def from_modules(cls, modules, activation=None):
+    def from_modules(cls, modules, activation=None, dtype=torch.float32):
         """Stack models built from nn.Linear layers with one activation between them: nn.Sequential
         models or your own nn.Module classes (whose forward may call F.relu and the like).
 
@@ -96,7 +96,8 @@ class BatchedMLP:
         random inputs and compared with its stacked copy: `activation` (or, when None, the first of
         'relu', 'sigmoid', 'tanh', 'linear' that reproduces every module) must give the module's own
         outputs, else the call refuses. Hidden widths may differ between models (zero-padded). Use this
-        to start a batched run from exactly the weights of one-model-at-a-time runs.
+        to start a batched run from exactly the weights of one-model-at-a-time runs. dtype=torch.float64
+        trains the stack in double precision from those weights (converted exactly).
         """
         if not isinstance(modules, (list, tuple)) or not all(isinstance(mod, nn.Module) for mod in modules):
             raise TypeError(
@@ -117,7 +118,7 @@ class BatchedMLP:
         sizes = [layers[0][0].in_features] + [max(l[j].out_features for l in layers) for j in range(len(layers[0]))]
         widths = [[l[j].out_features for j in range(len(l) - 1)] for l in layers]
         hidden_widths = widths if len(sizes) > 2 else None
-        net = cls(len(modules), sizes, activation=activation or "linear", hidden_widths=hidden_widths)
+        net = cls(len(modules), sizes, activation=activation or "linear", hidden_widths=hidden_widths, dtype=dtype)
         for j in range(len(sizes) - 1):
             W, b = net.params[2 * j], net.params[2 * j + 1]
             W.zero_(), b.zero_()
