@@ -18,6 +18,12 @@ Z10 = (torch.zeros(10, 2), torch.zeros(10))
 P4 = np.zeros((4, 2))
 
 
+def fit_call(train=(torch.zeros(3, 1), torch.zeros(3, 1)), **changed):
+    """A call of utils.fit on a one-weight regression model, with `train` and the options in `changed` replaced."""
+    options = {"loss_fn": nn.MSELoss(), "optimizer": None, "epochs": 1, "task": "regression", **changed}
+    return lambda: utils.fit(nn.Linear(1, 1), train, **options)
+
+
 @pytest.fixture(autouse=True)
 def _seed():
     utils.seed_everything(0)
@@ -62,49 +68,10 @@ def _seed():
             "name must be one of 'sgd', 'adam', 'rmsprop'; got 'adamw'",
         ),
         (lambda: utils.make_optimizer(nn.Linear(1, 1), lr=0), ValueError, "lr must lie in"),
-        (
-            lambda: utils.fit(
-                nn.Linear(1, 1), [1, 2], loss_fn=nn.MSELoss(), optimizer=None, epochs=1, task="regression"
-            ),
-            TypeError,
-            "train must be a DataLoader or a tuple",
-        ),
-        (
-            lambda: utils.fit(
-                nn.Linear(1, 1),
-                (torch.zeros(3, 1), torch.zeros(3, 1)),
-                loss_fn=nn.MSELoss(),
-                optimizer=None,
-                epochs=1,
-                task="ranking",
-            ),
-            ValueError,
-            "task must be one of",
-        ),
-        (
-            lambda: utils.fit(
-                nn.Linear(1, 1),
-                (torch.zeros(3, 1), torch.zeros(2, 1)),
-                loss_fn=nn.MSELoss(),
-                optimizer=None,
-                epochs=1,
-                task="regression",
-            ),
-            ValueError,
-            "X has 3 rows but y has 2",
-        ),
-        (
-            lambda: utils.fit(
-                nn.Linear(1, 1),
-                (torch.zeros(3, 1), torch.zeros(3, 1)),
-                loss_fn=nn.MSELoss(),
-                optimizer=None,
-                epochs=0,
-                task="regression",
-            ),
-            ValueError,
-            "epochs must be an integer >= 1",
-        ),
+        (fit_call([1, 2]), TypeError, "train must be a DataLoader or a tuple"),
+        (fit_call(task="ranking"), ValueError, "task must be one of"),
+        (fit_call((torch.zeros(3, 1), torch.zeros(2, 1))), ValueError, "X has 3 rows but y has 2"),
+        (fit_call(epochs=0), ValueError, "epochs must be an integer >= 1"),
         (
             lambda: utils.plot_heatmap(np.zeros((3, 2)), [1, 2, 3], [1, 2]),
             ValueError,
